@@ -1,0 +1,68 @@
+# Relais — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export RELAIS_ENV ?= development
+
+.PHONY: run test test-sqlite test-postgres bench lint install install-test browser translations clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml package.json package-lock.json
+	$(BIN)/pip install --quiet -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d app/i18n
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	@echo "Relais: http://127.0.0.1:5000  (job worker started beside it)"
+	@trap 'kill 0' EXIT; \
+	  RELAIS_ENV=$(RELAIS_ENV) $(BIN)/huey_consumer app.jobs.huey -w 1 -q & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install-test: $(TEST_STAMP) translations browser
+
+# Browser tests use Debian's Chromium; never a downloaded browser build.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; \
+	  fi; \
+	fi
+
+test: install-test lint test-sqlite test-postgres
+
+test-sqlite: install-test
+	$(BIN)/pytest -q
+
+test-postgres: install-test
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check app tests bench
+
+bench: install-test
+	$(BIN)/python -m bench.list_page
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.list_page
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,108 @@
+"""The Relais application factory: it only wires; every step is a small `register_*`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import DEV_SECRET, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("RELAIS_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config or Config(app.instance_path))
+    _refuse_weak_secret(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def _refuse_weak_secret(app: Flask) -> None:
+    # ASVS 13.3: outside development a missing or default secret would let anyone forge
+    # sessions, so the app refuses to start rather than run insecurely.
+    if app.config["ENV"] in {"development", "testing"}:
+        return
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret in {"", DEV_SECRET} or len(secret) < 24:
+        raise RuntimeError(
+            "SECRET_KEY is missing or too weak: set a random value of at least 24 "
+            "characters (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`) "
+            "or RELAIS_ENV=development for local use."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from app import auth, i18n
+    from app.extensions import csrf, db, limiter, migrate
+    from app.models.base import render_alembic_item
+    from app.security import register_security
+    from app.services import audit  # noqa: F401 - registers the audit flush listeners
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+        render_item=render_alembic_item, compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_login(app)
+    i18n.init_i18n(app)
+    register_security(app)
+    _configure_sqlite(app)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.brands.routes import bp as brands_bp
+    from app.influencers import bp as influencers_bp
+    from app.influencers import routes as _influencer_views  # noqa: F401 - attaches views
+    from app.main.routes import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp):
+        app.register_blueprint(bp)
+
+
+def register_errors(app: Flask) -> None:
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)

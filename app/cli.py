@@ -1,0 +1,90 @@
+"""`flask --app wsgi …` commands. Each exits 0 on success, non-zero with a one-line reason."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.services import ServiceError
+
+users_cli = AppGroup("users", help="Team members.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["viewer", "member", "manager", "admin"]),
+              default="member", show_default=True)
+@click.option("--name", default="", help="Display name (defaults to the email).")
+@click.option("--locale", type=click.Choice(["fr", "en"]), default=None)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input instead of prompting.")
+def create_user_command(email: str, role: str, name: str, locale: str | None,
+                        password_stdin: bool) -> None:
+    """Create a user. The password is prompted for (twice), or read from stdin."""
+    from app.services import users
+
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(email, name or email, password, role=role, locale=locale)
+    except ServiceError as error:
+        fail(str(error))
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@demo_cli.command("seed")
+@click.option("--influencers", "count", type=click.IntRange(1, 2_000_000), default=300,
+              show_default=True, help="How many influencers to generate.")
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="Random seed: the same seed gives the same data.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing when the database already has users (used by `make run`).")
+def seed_command(count: int, seed: int, if_empty: bool) -> None:
+    """Fill the database with a realistic French demo (brands, influencers, audiences…)."""
+    from app.services import demo
+
+    if if_empty and not demo.is_empty():
+        click.echo("The database already has data; demo not seeded.")
+        return
+    try:
+        report = demo.seed(count, seed=seed)
+    except ServiceError as error:
+        fail(str(error))
+    click.echo(
+        f"Seeded {report['influencers']} influencers, {report['accounts']} accounts, "
+        f"{report['brands']} brands, {report['relationships']} relationships "
+        f"in {report['seconds']:.1f} s"
+    )
+    if report.get("admin_password"):
+        click.echo(f"Admin login: {report['admin_email']} / {report['admin_password']}")
+        click.echo("This password is shown once; change it from your profile page.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup_command(file: str) -> None:
+    """Copy the whole database to FILE (SQLite backup API, or pg_dump for PostgreSQL)."""
+    from app.services import backup
+
+    try:
+        backup.backup_to(file)
+    except ServiceError as error:
+        fail(str(error))
+    click.echo(f"Backup written to {file}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)

@@ -1,0 +1,1 @@
+"""CSV reading, mapping and normalising: plain Python, no Flask."""

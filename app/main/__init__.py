@@ -1,0 +1,1 @@
+"""Dashboard, health check and the front-end libraries served by the app itself."""

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, render_template, send_from_directory
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from app import ROOT
+from app.extensions import db
+from app.services import dashboard
+
+bp = Blueprint("main", __name__)
+
+# Front-end libraries come from the npm registry (package-lock.json) and are served from
+# node_modules by the app: no CDN, and CSP stays `'self'`.
+VENDOR_FILES = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+}
+
+
+@bp.get("/")
+@login_required
+def dashboard_page():
+    return render_template("main/dashboard.html", **dashboard.summary(current_user))
+
+
+# Alias so templates and redirects can say `main.dashboard`.
+bp.add_url_rule("/dashboard", "dashboard", dashboard_page)
+
+
+@bp.get("/health")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.get("/vendor/<path:name>")
+def vendor(name: str):
+    relative = VENDOR_FILES.get(name)
+    if relative is None:
+        abort(404)
+    path = ROOT / "node_modules" / relative
+    if not path.is_file():
+        abort(404)
+    return send_from_directory(Path(path).parent, path.name, max_age=86400)

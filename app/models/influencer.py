@@ -1,0 +1,226 @@
+"""Influencers, their social accounts, audience snapshots, tags and relationship timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import (
+    SoftDeleteMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
+
+KINDS = (
+    "journalist", "youtuber", "blogger", "instagrammer", "tiktoker", "podcaster",
+    "streamer", "expert", "celebrity", "other",
+)
+STATUSES = ("prospect", "contacted", "engaged", "ambassador", "former", "do_not_contact")
+PLATFORMS = (
+    "instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "snapchat", "twitch",
+    "pinterest", "threads", "bluesky", "blog", "podcast", "newsletter", "other",
+)
+LAWFUL_BASES = ("legitimate_interest", "consent", "contract")
+DATA_SOURCES = ("manual", "import", "discovery_tool", "referral", "event", "other")
+INTERACTION_KINDS = (
+    "email", "dm", "call", "meeting", "event_invitation", "product_sent", "note",
+)
+AUDIENCE_DIMENSIONS = ("gender", "age", "country", "city", "language", "interest")
+GENDERS = ("female", "male", "other")
+AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+
+influencer_tag = Table(
+    "influencer_tag",
+    db.Model.metadata,
+    Column("influencer_id", ForeignKey("influencer.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_influencer_tag_tag_id", "tag_id", "influencer_id"),
+)
+
+
+class Tag(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name!r}>"
+
+
+class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(String(120))
+    country: Mapped[str | None] = mapped_column(String(2))
+    tax_country: Mapped[str | None] = mapped_column(String(2))
+    languages: Mapped[str | None] = mapped_column(String(60))  # "fr,en"
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    agent_name: Mapped[str | None] = mapped_column(String(200))
+    agent_email: Mapped[str | None] = mapped_column(String(254))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="prospect")
+    notes: Mapped[str | None] = mapped_column(Text)
+    # GDPR (art. 13/14): where the data came from and on what basis it is processed.
+    data_source: Mapped[str] = mapped_column(String(40), default="manual")
+    data_source_detail: Mapped[str | None] = mapped_column(String(255))
+    lawful_basis: Mapped[str] = mapped_column(String(30), default="legitimate_interest")
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Denormalised from the accounts so that list filters and sorts hit an index.
+    followers_total: Mapped[int] = mapped_column(Integer, default=0)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    owner = relationship("User", foreign_keys=[owner_id])
+    accounts: Mapped[list[SocialAccount]] = relationship(
+        back_populates="influencer", cascade="all, delete-orphan", order_by="SocialAccount.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=influencer_tag, order_by=Tag.name)
+
+    __table_args__ = (
+        Index("ix_influencer_live_name", "deleted_at", "display_name"),
+        Index("ix_influencer_live_followers", "deleted_at", "followers_total"),
+        Index("ix_influencer_live_engagement", "deleted_at", "engagement_rate"),
+        Index("ix_influencer_live_created", "deleted_at", "created_at"),
+        Index("ix_influencer_status", "status", "followers_total"),
+        Index("ix_influencer_kind", "kind", "followers_total"),
+        Index("ix_influencer_country", "country", "followers_total"),
+        Index("ix_influencer_owner", "owner_id", "followers_total"),
+        Index("ix_influencer_email", "email"),
+    )
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self.tags]
+
+    def __repr__(self) -> str:
+        return f"<Influencer {self.id} {self.display_name!r}>"
+
+
+class SocialAccount(TimestampMixin, VersionedMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    influencer_id: Mapped[int] = mapped_column(ForeignKey("influencer.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    handle: Mapped[str] = mapped_column(String(200))
+    profile_url: Mapped[str | None] = mapped_column(String(500))
+    followers: Mapped[int | None] = mapped_column(Integer)
+    following: Mapped[int | None] = mapped_column(Integer)
+    posts: Mapped[int | None] = mapped_column(Integer)
+    avg_likes: Mapped[int | None] = mapped_column(Integer)
+    avg_comments: Mapped[int | None] = mapped_column(Integer)
+    avg_views: Mapped[int | None] = mapped_column(Integer)
+    engagement_rate: Mapped[float | None] = mapped_column(Float)  # share, 0.032 = 3.2 %
+    credibility: Mapped[float | None] = mapped_column(Float)  # share of real followers
+    figures_on: Mapped[date | None] = mapped_column(Date)
+
+    influencer: Mapped[Influencer] = relationship(back_populates="accounts")
+    snapshots: Mapped[list[AudienceSnapshot]] = relationship(
+        back_populates="account",
+        cascade="all, delete-orphan",
+        order_by="AudienceSnapshot.taken_on",
+    )
+
+    __table_args__ = (
+        UniqueConstraint("platform", "handle"),
+        Index("ix_social_account_influencer", "influencer_id", "platform"),
+        Index("ix_social_account_handle", "handle"),
+        Index("ix_social_account_platform", "platform", "influencer_id"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<SocialAccount {self.platform}:{self.handle}>"
+
+
+class AudienceSnapshot(TimestampMixin, db.Model):
+    """Who followed an account on a date. Snapshots are added, never overwritten."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("social_account.id", ondelete="CASCADE"))
+    influencer_id: Mapped[int] = mapped_column(ForeignKey("influencer.id", ondelete="CASCADE"))
+    taken_on: Mapped[date] = mapped_column(Date)
+    followers: Mapped[int | None] = mapped_column(Integer)
+    credibility: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(120))
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    account: Mapped[SocialAccount] = relationship(back_populates="snapshots")
+    shares: Mapped[list[AudienceShare]] = relationship(
+        back_populates="snapshot", cascade="all, delete-orphan", order_by="AudienceShare.rank"
+    )
+
+    __table_args__ = (Index("ix_audience_snapshot_account", "account_id", "taken_on"),)
+
+    def by_dimension(self) -> dict[str, list[AudienceShare]]:
+        grouped: dict[str, list[AudienceShare]] = {}
+        for share in self.shares:
+            grouped.setdefault(share.dimension, []).append(share)
+        return grouped
+
+
+class AudienceShare(db.Model):
+    """One share (0-1) of one dimension of a snapshot, stored as a row so SQL can filter on
+    it ("at least 40 % women"). `rank` 1 is the dimension's largest share ("top country");
+    `is_latest` and `influencer_id` are copied from the snapshot for index-only filters."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("audience_snapshot.id", ondelete="CASCADE")
+    )
+    influencer_id: Mapped[int] = mapped_column(ForeignKey("influencer.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(12))
+    key: Mapped[str] = mapped_column(String(60))
+    share: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    snapshot: Mapped[AudienceSnapshot] = relationship(back_populates="shares")
+
+    __table_args__ = (
+        Index("ix_audience_share_filter", "dimension", "key", "is_latest", "share",
+              "influencer_id"),
+        Index("ix_audience_share_influencer", "influencer_id", "dimension", "key"),
+        Index("ix_audience_share_snapshot", "snapshot_id"),
+    )
+
+
+class Interaction(TimestampMixin, db.Model):
+    """One entry of the relationship timeline, with an optional follow-up date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    influencer_id: Mapped[int] = mapped_column(ForeignKey("influencer.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    summary: Mapped[str] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user = relationship("User", foreign_keys=[user_id])
+    influencer: Mapped[Influencer] = relationship()
+
+    __table_args__ = (
+        Index("ix_interaction_influencer", "influencer_id", "occurred_at"),
+        Index("ix_interaction_follow_up", "user_id", "follow_up_done", "follow_up_on"),
+    )

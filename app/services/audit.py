@@ -1,0 +1,147 @@
+"""Audit trail written from SQLAlchemy's flush events, so no service can forget it.
+
+Every insert, update and delete of an audited model adds an `AuditEvent` with the old and
+new value of each changed column. The acting user comes from the request (Flask-Login) or,
+for the CLI and jobs, from `acting_as()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import decimal
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AudienceSnapshot,
+    AuditEvent,
+    Brand,
+    Influencer,
+    Interaction,
+    SocialAccount,
+    User,
+)
+from app.models.base import TimestampMixin, utcnow
+
+_acting_user: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "acting_user", default=None
+)
+
+AUDITED = {
+    Brand: "brand",
+    Influencer: "influencer",
+    SocialAccount: "social_account",
+    AudienceSnapshot: "audience_snapshot",
+    Interaction: "interaction",
+    User: "user",
+}
+# Columns never copied into the log: secrets, and bookkeeping that changes on every write.
+SKIPPED = {"password_hash", "session_token", "updated_at", "version", "search_text"}
+
+
+@contextlib.contextmanager
+def acting_as(user_id: int | None) -> Iterator[None]:
+    token = _acting_user.set(user_id)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def acting_user_id() -> int | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return _acting_user.get()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _influencer_of(obj: Any) -> int | None:
+    if isinstance(obj, Influencer):
+        return obj.id
+    return getattr(obj, "influencer_id", None)
+
+
+def _column_changes(obj: Any, only_modified: bool) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in SKIPPED:
+            continue
+        hist = state.attrs[key].history
+        if only_modified:
+            if not hist.has_changes():
+                continue
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old == new:
+                continue
+            changes[key] = [_plain(old), _plain(new)]
+        else:
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _plain(value)]
+    return changes
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_author(session: Session, flush_context, instances) -> None:
+    user_id = acting_user_id()
+    for obj in session.new:
+        if isinstance(obj, TimestampMixin) and obj.created_by_id is None:
+            obj.created_by_id = user_id
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session: Session, flush_context) -> None:
+    user_id = acting_user_id()
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+
+    def add(obj: Any, action: str, changes: dict[str, Any]) -> None:
+        rows.append(
+            {
+                "at": now,
+                "user_id": user_id,
+                "entity_type": AUDITED[type(obj)],
+                "entity_id": obj.id,
+                "influencer_id": _influencer_of(obj),
+                "action": action,
+                "changes": changes,
+            }
+        )
+
+    for obj in session.new:
+        if type(obj) in AUDITED:
+            add(obj, "create", _column_changes(obj, only_modified=False))
+    for obj in session.dirty:
+        if type(obj) not in AUDITED or not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _column_changes(obj, only_modified=True)
+        if not changes:
+            continue
+        action = "update"
+        if "deleted_at" in changes:
+            action = "delete" if changes["deleted_at"][1] else "restore"
+        add(obj, action, changes)
+    for obj in session.deleted:
+        if type(obj) in AUDITED:
+            add(obj, "purge", {})
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)

@@ -1,0 +1,61 @@
+// Relais front-end glue. No inline scripts anywhere (CSP 'self'): behaviour hangs on
+// data attributes that this file reads.
+(function () {
+  "use strict";
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  // Every htmx request carries the CSRF token in a header.
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  // <form data-confirm="…">: ask before destructive actions.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+  // <input type=checkbox data-select-all="name">: toggles every checkbox of that name.
+  document.addEventListener("change", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+    if (!name) { return; }
+    document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+  // <select data-autosubmit>: submit its form on change (filters).
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-autosubmit")) {
+      event.target.form.requestSubmit();
+    }
+  });
+  // <canvas data-chart="bar|doughnut|line" data-labels='[..]' data-values='[..]'>
+  var palette = ["#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#14b8a6", "#f97316", "#64748b", "#ec4899"];
+  function drawCharts(root) {
+    if (!window.Chart) { return; }
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      canvas.dataset.drawn = "1";
+      var kind = canvas.dataset.chart;
+      var labels = JSON.parse(canvas.dataset.labels || "[]");
+      var values = JSON.parse(canvas.dataset.values || "[]");
+      var percent = canvas.dataset.percent === "1";
+      var dataset = { label: canvas.dataset.label || "", data: values,
+        backgroundColor: kind === "line" ? "rgba(79,70,229,.15)" : palette,
+        borderColor: kind === "line" ? "#4f46e5" : palette, fill: kind === "line", tension: 0.25 };
+      new window.Chart(canvas, {
+        type: kind, data: { labels: labels, datasets: [dataset] },
+        options: { responsive: true, maintainAspectRatio: false, animation: false,
+          plugins: { legend: { display: kind === "doughnut" },
+            tooltip: { callbacks: { label: function (ctx) {
+              var v = ctx.parsed && typeof ctx.parsed === "object" ? (ctx.parsed.y !== undefined ? ctx.parsed.y : ctx.parsed) : ctx.parsed;
+              return percent ? (Math.round(v * 1000) / 10) + " %" : v.toLocaleString(document.documentElement.lang);
+            } } } },
+          scales: kind === "doughnut" ? {} : { y: { beginAtZero: true, ticks: { callback: function (v) {
+            return percent ? Math.round(v * 100) + " %" : Number(v).toLocaleString(document.documentElement.lang); } } } } }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+})();

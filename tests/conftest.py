@@ -1,0 +1,124 @@
+"""Fixtures shared by every test: a real database (SQLite, or PostgreSQL when
+DATABASE_URL is set), the app, clients logged in per role, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db as _db
+from app.extensions import limiter
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'relais-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(TestConfig(str(instance), database_url))
+    app.config["WTF_CSRF_ENABLED"] = False  # tests that check CSRF turn it back on
+    with app.app_context():
+        _db.drop_all()
+        _wipe_alembic(_db)
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _wipe_alembic(db) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture()
+def db(app):
+    """The database, emptied after each test."""
+    ctx = app.app_context()
+    ctx.push()
+    yield _db
+    _db.session.rollback()
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if _db.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - our own table names
+    limiter.reset()
+    ctx.pop()
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password: str = factories.PASSWORD):
+        return self._client.post("/login", data={"email": user.email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture()
+def auth(client):
+    return AuthActions(client)
+
+
+def _client_as(app, role: str):
+    user = factories.make_user(role)
+    client = app.test_client()
+    response = AuthActions(client).login(user)
+    assert response.status_code == 302, response.data
+    client.user = user
+    return client
+
+
+@pytest.fixture()
+def viewer_client(app, db):
+    return _client_as(app, "viewer")
+
+
+@pytest.fixture()
+def member_client(app, db):
+    return _client_as(app, "member")
+
+
+@pytest.fixture()
+def manager_client(app, db):
+    return _client_as(app, "manager")
+
+
+@pytest.fixture()
+def admin_client(app, db):
+    return _client_as(app, "admin")

@@ -1,0 +1,75 @@
+"""Factories: small functions that write real rows through the real services or models."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from app.extensions import db
+from app.models import AudienceShare, AudienceSnapshot, Brand, Influencer, SocialAccount, User
+from app.security import hash_password
+
+PASSWORD = "correct horse battery staple"
+_seq = itertools.count(1)
+
+
+def make_user(role: str = "member", email: str | None = None, **kw) -> User:
+    n = next(_seq)
+    user = User(
+        email=email or f"{role}{n}@agence-relais.fr",
+        name=kw.pop("name", f"{role.title()} {n}"),
+        password_hash=hash_password(kw.pop("password", PASSWORD)),
+        role=role,
+        locale=kw.pop("locale", "en"),
+        **kw,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_brand(**kw) -> Brand:
+    n = next(_seq)
+    brand = Brand(name=kw.pop("name", f"Brand {n}"), **kw)
+    db.session.add(brand)
+    db.session.commit()
+    return brand
+
+
+def make_influencer(accounts: list[dict] | None = None, **kw) -> Influencer:
+    n = next(_seq)
+    influencer = Influencer(display_name=kw.pop("display_name", f"Influencer {n}"), **kw)
+    for spec in accounts or []:
+        influencer.accounts.append(SocialAccount(**spec))
+    influencer.followers_total = sum(a.followers or 0 for a in influencer.accounts)
+    rates = [a.engagement_rate for a in influencer.accounts if a.engagement_rate is not None]
+    influencer.engagement_rate = max(rates) if rates else None
+    influencer.search_text = " ".join(
+        [influencer.display_name.lower(), (influencer.email or "").lower()]
+        + [a.handle for a in influencer.accounts]
+    )
+    db.session.add(influencer)
+    db.session.commit()
+    return influencer
+
+
+def add_snapshot(account: SocialAccount, shares: dict[str, dict[str, float]],
+                 taken_on: date | None = None, followers: int | None = None) -> AudienceSnapshot:
+    for old in account.snapshots:
+        old.is_latest = False
+        for share in old.shares:
+            share.is_latest = False
+    snapshot = AudienceSnapshot(
+        account=account, influencer_id=account.influencer_id,
+        taken_on=taken_on or date.today(), followers=followers or account.followers,
+    )
+    for dimension, values in shares.items():
+        ranked = sorted(values.items(), key=lambda kv: -kv[1])
+        for rank, (key, share) in enumerate(ranked, start=1):
+            snapshot.shares.append(AudienceShare(
+                influencer_id=account.influencer_id, dimension=dimension, key=key,
+                share=share, rank=rank,
+            ))
+    db.session.add(snapshot)
+    db.session.commit()
+    return snapshot
