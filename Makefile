@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export RELAIS_ENV ?= development
 
-.PHONY: run test test-sqlite test-postgres bench lint install install-test browser translations clean
+.PHONY: i18n-update run test test-sqlite test-postgres bench lint install install-test browser translations clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,3 +66,9 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) node_modules
+
+# After changing user-facing text: refresh the catalog, then translate app/i18n/fr/LC_MESSAGES/messages.po.
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/i18n/messages.pot . 2>/dev/null || \
+	  $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/i18n/messages.pot .
+	$(BIN)/pybabel update -i app/i18n/messages.pot -d app/i18n --no-fuzzy-matching

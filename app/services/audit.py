@@ -17,7 +17,7 @@ from typing import Any
 from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from app.models import (
     AudienceSnapshot,
@@ -97,7 +97,27 @@ def _column_changes(obj: Any, only_modified: bool) -> dict[str, list[Any]]:
             value = getattr(obj, key)
             if value is not None:
                 changes[key] = [None, _plain(value)]
+    if isinstance(obj, Influencer) and "tags" in state.attrs:
+        hist = state.attrs["tags"].load_history()
+        if hist.added or hist.deleted:
+            now = sorted(t.name for t in (hist.unchanged or ()) + tuple(hist.added or ()))
+            before = sorted(t.name for t in (hist.unchanged or ()) + tuple(hist.deleted or ()))
+            changes["tags"] = [", ".join(before) or None, ", ".join(now) or None]
     return changes
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values(mapper: Mapper, cls: type) -> None:
+    # After a commit, attributes are expired; without active history, assigning one would
+    # forget its old value and the log would show "∅ → new".
+    if cls in AUDITED:
+        for prop in mapper.column_attrs:
+            mapper.class_manager[prop.key].impl.active_history = True
+
+
+for _cls in AUDITED:  # mappers configured before this module was imported
+    if inspect(_cls).configured:
+        _load_old_values(inspect(_cls), _cls)
 
 
 @event.listens_for(Session, "before_flush")
@@ -131,7 +151,7 @@ def _record_changes(session: Session, flush_context) -> None:
         if type(obj) in AUDITED:
             add(obj, "create", _column_changes(obj, only_modified=False))
     for obj in session.dirty:
-        if type(obj) not in AUDITED or not session.is_modified(obj, include_collections=False):
+        if type(obj) not in AUDITED or not session.is_modified(obj):
             continue
         changes = _column_changes(obj, only_modified=True)
         if not changes:
