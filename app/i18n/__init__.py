@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.numbers import format_percent as babel_percent
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
@@ -38,7 +39,7 @@ def percent(value: float | None, digits: int = 1) -> str:
         return "—"
     # The locale's own pattern (French puts a no-break space before %), at most `digits`
     # decimals and no trailing zeros.
-    return format_percent(round(value, digits + 2), decimal_quantization=False)
+    return babel_percent(round(value, digits + 2), locale=get_locale(), decimal_quantization=False)
 
 
 def compact(value: float | int | None) -> str:

@@ -36,6 +36,7 @@ def summary(user: User) -> dict:
         )
     )
     return {
+        "names": influencer_names(recent),
         "total": sum(by_status.values()),
         "by_status": by_status,
         "by_platform": by_platform,
@@ -61,3 +62,14 @@ def my_follow_ups(user: User, limit: int = 20) -> list[Interaction]:
             .limit(limit)
         )
     )
+
+
+def influencer_names(events: list[AuditEvent]) -> dict[int, str]:
+    """Display names for the influencers a list of audit events is about (one query)."""
+    ids = {e.influencer_id for e in events if e.influencer_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))
+    )
+    return dict(rows.all())

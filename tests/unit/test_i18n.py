@@ -1,0 +1,44 @@
+"""Numbers, percentages and dates in the locale's format."""
+
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+
+from app.i18n import compact, day, number, percent
+
+NNBSP = "\u202f"  # French thousands separator
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("fr", f"12{NNBSP}400"), ("en", "12,400")],
+)
+def test_numbers(app, locale, expected):
+    with app.test_request_context(), force_locale(locale):
+        assert number(12400) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "value", "expected"),
+    [("fr", 0.032, f"3,2{NBSP}%"), ("en", 0.032, "3.2%"), ("fr", 0.4, f"40{NBSP}%"),
+     ("fr", 0.03249, f"3,2{NBSP}%"), ("en", None, "—")],
+)
+def test_percentages(app, locale, value, expected):
+    with app.test_request_context(), force_locale(locale):
+        assert percent(value) == expected
+
+
+def test_compact_follower_counts(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert compact(9_500_000) == f"9,5{NNBSP}M"
+        assert compact(12_400) == f"12,4{NNBSP}k"
+        assert compact(950) == "950"
+
+
+def test_dates(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert day(date(2026, 3, 5)) == "5 mars 2026"
+    with app.test_request_context(), force_locale("en"):
+        assert day(date(2026, 3, 5)) == "Mar 5, 2026"
