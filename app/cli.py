@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.services import ServiceError
 
 users_cli = AppGroup("users", help="Team members.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+def in_english(command):
+    """Commands run outside any request, so no browser language exists: messages from the
+    services are rendered in English instead of failing on the locale lookup."""
+
+    @functools.wraps(command)
+    def wrapped(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return wrapped
 
 
 def fail(message: str) -> None:
@@ -27,6 +41,7 @@ def fail(message: str) -> None:
 @click.option("--locale", type=click.Choice(["fr", "en"]), default=None)
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from standard input instead of prompting.")
+@in_english
 def create_user_command(email: str, role: str, name: str, locale: str | None,
                         password_stdin: bool) -> None:
     """Create a user. The password is prompted for (twice), or read from stdin."""
@@ -50,6 +65,7 @@ def create_user_command(email: str, role: str, name: str, locale: str | None,
               help="Random seed: the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True,
               help="Do nothing when the database already has users (used by `make run`).")
+@in_english
 def seed_command(count: int, seed: int, if_empty: bool) -> None:
     """Fill the database with a realistic French demo (brands, influencers, audiences…)."""
     from app.services import demo
@@ -73,6 +89,7 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@in_english
 def backup_command(file: str) -> None:
     """Copy the whole database to FILE (SQLite backup API, or pg_dump for PostgreSQL)."""
     from app.services import backup

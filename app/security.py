@@ -139,6 +139,18 @@ def set_security_headers(response):
     return response
 
 
+def refuse_nul_bytes() -> None:
+    """No legitimate form or URL carries a NUL character, and PostgreSQL text cannot store
+    one: refuse such requests up front with a clear 400 instead of failing in the database."""
+    if "\x00" in request.path:
+        abort(400)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
+
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_session_timeouts)
     app.after_request(set_security_headers)

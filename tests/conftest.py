@@ -3,9 +3,11 @@ DATABASE_URL is set), the app, clients logged in per role, the CLI runner."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
@@ -29,10 +31,23 @@ def database_url(tmp_path_factory) -> str:
     return _database_url(tmp_path_factory)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production.
+
+    The `db` fixture keeps an application context pushed for the whole test, and Flask
+    reuses a pushed context for test-client requests: `g` (where Flask-Login caches the
+    user and Flask-Babel the locale) would be shared by every request and client of a
+    test, so a second client would act as the first one's user."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     app = create_app(TestConfig(str(instance), database_url))
+    app.test_client_class = IsolatedClient
     app.config["WTF_CSRF_ENABLED"] = False  # tests that check CSRF turn it back on
     with app.app_context():
         _db.drop_all()

@@ -1,11 +1,134 @@
-from flask import Blueprint
+"""Brands: list, detail, create, edit (with conflict page), trash and restore."""
 
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.brands.forms import BrandForm, country_name
+from app.extensions import db
+from app.models import AuditEvent
 from app.security import role_required
+from app.services import Conflict, NotFound, ServiceError
+from app.services import brands as brand_service
+from app.services.pagination import parse_page
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
+
+
+def _load(brand_id: int, deleted: bool = False):
+    try:
+        return brand_service.get_brand(brand_id, deleted=deleted)
+    except NotFound:
+        abort(404)
+
+
+def _listing(trash: bool):
+    query = request.args.get("q", "")[:200]
+    sort = request.args.get("sort", "name")
+    if sort.lstrip("-") not in brand_service.SORTS:
+        sort = "name"
+    args = {"q": query, "sort": sort} if query else {"sort": sort}
+    return brand_service.list_brands(
+        query, sort, parse_page(request.args.get("page")),
+        current_app.config["RELAIS_PAGE_SIZE"], trash=trash, query_args=args,
+    ), query, sort
 
 
 @bp.get("/")
 @role_required("viewer")
 def index():
-    return "TODO"
+    page, query, sort = _listing(trash=False)
+    return render_template("brands/index.html", page=page, q=query, sort=sort, trash=False)
+
+
+@bp.get("/trash")
+@role_required("viewer")
+def trash():
+    page, query, sort = _listing(trash=True)
+    return render_template("brands/index.html", page=page, q=query, sort=sort, trash=True)
+
+
+@bp.get("/<int:brand_id>")
+@role_required("viewer")
+def show(brand_id: int):
+    brand = _load(brand_id)
+    history = list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "brand", AuditEvent.entity_id == brand.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20)
+    ))
+    return render_template(
+        "brands/show.html", brand=brand, history=history,
+        missing=brand_service.missing_for_contract(brand),
+        warning=brand_service.sector_warning(brand), country_name=country_name(brand.tax_country),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("member")
+def create():
+    form = BrandForm()
+    if form.validate_on_submit():
+        try:
+            brand = brand_service.create_brand(form.values())
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Brand %(name)s created.", name=brand.name), "success")
+            return redirect(url_for("brands.show", brand_id=brand.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("brands/form.html", form=form, brand=None), status
+
+
+@bp.route("/<int:brand_id>/edit", methods=["GET", "POST"])
+@role_required("member")
+def edit(brand_id: int):
+    brand = _load(brand_id)
+    form = BrandForm(obj=brand)
+    if request.method == "GET":
+        form.version.data = str(brand.version)
+    elif form.validate_on_submit():
+        try:
+            brand_service.update_brand(brand, form.values(), form.expected_version())
+        except Conflict as conflict:
+            return _conflict_page(form, conflict)
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("brands.show", brand_id=brand.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("brands/form.html", form=form, brand=brand), status
+
+
+def _conflict_page(form: BrandForm, conflict: Conflict):
+    saved = conflict.current
+    rows = []
+    for name in brand_service.FIELDS:
+        mine = conflict.submitted.get(name)
+        theirs = getattr(saved, name)
+        rows.append((form[name].label.text, mine, theirs, (mine or None) != (theirs or None)))
+    # "Apply mine anyway" re-posts my values against the version now saved.
+    form.version.data = str(saved.version)
+    return render_template("brands/conflict.html", brand=saved, form=form, rows=rows,
+                           submitted=conflict.submitted), 409
+
+
+@bp.post("/<int:brand_id>/delete")
+@role_required("member")
+def delete(brand_id: int):
+    brand = _load(brand_id)
+    brand_service.delete_brand(brand)
+    flash(_("Brand %(name)s moved to the trash.", name=brand.name), "success")
+    return redirect(url_for("brands.index"))
+
+
+@bp.post("/<int:brand_id>/restore")
+@role_required("member")
+def restore(brand_id: int):
+    brand = _load(brand_id, deleted=True)
+    brand_service.restore_brand(brand)
+    flash(_("Brand %(name)s restored.", name=brand.name), "success")
+    return redirect(url_for("brands.show", brand_id=brand.id))

@@ -3,11 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, render_template, send_from_directory
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
 from app import ROOT
 from app.extensions import db
+from app.security import role_required
 from app.services import dashboard
 
 bp = Blueprint("main", __name__)
@@ -22,7 +23,7 @@ VENDOR_FILES = {
 
 
 @bp.get("/")
-@login_required
+@role_required("viewer")
 def dashboard_page():
     return render_template("main/dashboard.html", **dashboard.summary(current_user))
 

@@ -43,7 +43,9 @@ AUDITED = {
     User: "user",
 }
 # Columns never copied into the log: secrets, and bookkeeping that changes on every write.
-SKIPPED = {"password_hash", "session_token", "updated_at", "version", "search_text"}
+SKIPPED = {
+    "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",
+}
 
 
 @contextlib.contextmanager

@@ -1,0 +1,103 @@
+"""The brand form: the legal identity a contract needs, validated as it is typed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.i18n.labels import choices
+from app.models.brand import SECTORS
+from app.security import safe_http_url
+from app.services.brands import registration_problem
+
+# Babel's territories include regions ("150"), groupings and private-use codes.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 alpha-2 codes with their names in the user's language."""
+    locale = Locale.parse(str(get_locale() or "fr"))
+    countries = [
+        (code, name) for code, name in locale.territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    countries.sort(key=lambda pair: _sort_key(pair[1]))
+    return [("", "—"), *countries]
+
+
+def country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    return Locale.parse(str(get_locale() or "fr")).territories.get(code, code)
+
+
+def _http_only(form, field) -> None:
+    if field.data and not safe_http_url(field.data):
+        raise ValidationError(_l("Only http:// or https:// addresses are accepted."))
+
+
+class BrandForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    legal_name = StringField(_l("Legal name"), validators=[Optional(), Length(max=200)])
+    legal_form = StringField(_l("Legal form"), validators=[Optional(), Length(max=80)],
+                             description=_l("e.g. SAS, SARL, SA, association"))
+    tax_country = SelectField(_l("Tax-residence country"), validators=[Optional()])
+    registration_number = StringField(
+        _l("Registration number"), validators=[Optional(), Length(max=40)],
+        description=_l("SIREN (9 digits) or SIRET (14 digits) for a French company; "
+                       "the foreign equivalent otherwise."),
+    )
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=1000)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    signatory_name = StringField(_l("Signatory name"), validators=[Optional(), Length(max=200)])
+    signatory_title = StringField(_l("Signatory title"),
+                                  validators=[Optional(), Length(max=200)])
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=500), _http_only])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tax_country.choices = country_choices()
+        self.sector.choices = [("", "—"), *choices("sector", SECTORS)]
+
+    def validate_registration_number(self, field) -> None:
+        problem = registration_problem(field.data, self.tax_country.data or None)
+        if problem:
+            raise ValidationError(problem)
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def values(self) -> dict:
+        return {
+            name: field.data for name, field in self._fields.items()
+            if name not in {"version", "submit", "csrf_token"}
+        }
+
+
+class DeleteForm(FlaskForm):
+    """Only a CSRF token: deleting and restoring are POSTs."""
