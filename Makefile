@@ -23,7 +23,7 @@ $(STAMP): $(BIN)/python pyproject.toml package.json package-lock.json
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d app/i18n
+	$(BIN)/pybabel compile --statistics -d app/i18n
 
 run: install
 	$(FLASK) db upgrade
@@ -69,6 +69,5 @@ clean:
 
 # After changing user-facing text: refresh the catalog, then translate app/i18n/fr/LC_MESSAGES/messages.po.
 i18n-update: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/i18n/messages.pot . 2>/dev/null || \
-	  $(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/i18n/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/i18n/messages.pot .
 	$(BIN)/pybabel update -i app/i18n/messages.pot -d app/i18n --no-fuzzy-matching
