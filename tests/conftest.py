@@ -39,6 +39,12 @@ class IsolatedClient(FlaskClient):
     user and Flask-Babel the locale) would be shared by every request and client of a
     test, so a second client would act as the first one's user."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Anonymous pages follow the browser's language (French by default); tests read
+        # English unless they ask for French.
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
 

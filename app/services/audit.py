@@ -95,15 +95,16 @@ def _column_changes(obj: Any, only_modified: bool) -> dict[str, list[Any]]:
             if old == new:
                 continue
             changes[key] = [_plain(old), _plain(new)]
-        else:
+        elif key not in {"id", "created_at"}:  # already the event's own entity and time
             value = getattr(obj, key)
             if value is not None:
                 changes[key] = [None, _plain(value)]
     if isinstance(obj, Influencer) and "tags" in state.attrs:
         hist = state.attrs["tags"].load_history()
         if hist.added or hist.deleted:
-            now = sorted(t.name for t in (hist.unchanged or ()) + tuple(hist.added or ()))
-            before = sorted(t.name for t in (hist.unchanged or ()) + tuple(hist.deleted or ()))
+            kept = list(hist.unchanged or [])
+            now = sorted(t.name for t in kept + list(hist.added or []))
+            before = sorted(t.name for t in kept + list(hist.deleted or []))
             changes["tags"] = [", ".join(before) or None, ", ".join(now) or None]
     return changes
 

@@ -15,7 +15,6 @@ from app.models import AuditEvent, User
 from app.models.base import utcnow
 from app.services import brands as brand_service
 from tests.factories import PASSWORD, make_brand, make_influencer, make_user
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
 
 
 def user_count() -> int:

@@ -12,7 +12,6 @@ from app.models import AuditEvent, Brand
 from app.services import ServiceError
 from app.services import brands as brand_service
 from tests.factories import make_brand
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
 
 VALID_SIREN = "732829320"  # L'Oréal's SIREN: passes the Luhn check
 VALID_SIRET = "73282932000074"

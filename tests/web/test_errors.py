@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from app.services import dashboard
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
 
 
 def test_404_page_is_friendly(client):
@@ -21,6 +20,7 @@ def test_404_page_in_french(client):
     assert response.status_code == 404
     assert b'<html lang="fr">' in response.data
     assert b"404" in response.data
+    assert b"Cette page n'existe pas" in response.data or b"n&#39;existe pas" in response.data
 
 
 def test_404_as_json_for_json_clients(client):

@@ -8,7 +8,6 @@ from sqlalchemy import select, text
 from app.extensions import db as _db
 from app.models import AuditEvent, Influencer, Relationship
 from tests import factories
-from tests.web.isolation import isolated_requests  # noqa: F401 - a fresh context per request
 
 
 def _person():

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from app.extensions import db as _db
 from app.models import AudienceSnapshot, Influencer, SocialAccount
 from tests import factories
-from tests.web.isolation import isolated_requests  # noqa: F401 - a fresh context per request
 
 
 def _form(**overrides):

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from app.extensions import db as _db
 from app.models import Interaction
 from tests import factories
-from tests.web.isolation import isolated_requests  # noqa: F401 - a fresh context per request
 
 
 def _with_audience():

@@ -7,7 +7,6 @@ import pytest
 from app.extensions import db as _db
 from app.security import verify_password
 from tests.factories import PASSWORD
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
 
 NEW_PASSWORD = "un tout autre mot de passe"
 

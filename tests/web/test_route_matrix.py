@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
-
 PUBLIC = {"static", "main.vendor", "main.health", "auth.login"}
 # Writes any logged-in user may make: on their own account only.
 OWN_ACCOUNT_WRITES = {"auth.logout", "admin.profile", "admin.change_password"}

@@ -13,7 +13,6 @@ from app import create_app
 from app.config import Config
 from app.security import hash_password
 from tests.factories import PASSWORD, make_user
-from tests.web.isolation import isolated_requests  # noqa: F401 - autouse fixture
 
 
 def login(client, user, password=PASSWORD, **kwargs):

@@ -6,7 +6,6 @@ from app.extensions import db as _db
 from app.models import AuditEvent
 from app.services import gdpr
 from tests import factories
-from tests.web.isolation import isolated_requests  # noqa: F401 - a fresh context per request
 
 
 def test_delete_moves_to_trash_and_restore_brings_back(member_client):
