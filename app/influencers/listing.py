@@ -1,10 +1,82 @@
-"""The influencer list: search, filters, sort, pagination, bulk actions."""
+"""The influencer list: search, filters, sort, pagination (all in the URL), bulk actions."""
 
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.i18n.labels import label
 from app.influencers import bp
-from app.security import role_required
+from app.influencers.list_forms import BulkForm, FilterForm
+from app.models.influencer import KINDS, PLATFORMS, STATUSES
+from app.security import role_required, safe_next_url
+from app.services import ServiceError
+from app.services import influencer_list as listing
+
+# Query parameters that are not filters: changing them keeps the same result set.
+NOT_FILTERS = {"sort", "per_page"}
+
+
+def _page_size(form: FilterForm) -> int:
+    # 25 rows by default: a screenful, and half the rendering of 50 (list budget: 50 ms).
+    if form.per_page.raw_data and not form.per_page.errors:
+        return int(form.per_page.data)
+    return listing.PER_PAGE[0]
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {group: {code: label(group, code) for code in codes}
+            for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
 
 
 @bp.get("/")
 @role_required("viewer")
 def index():
-    return "TODO"
+    owners = listing.team()
+    form = FilterForm(formdata=request.args, owners=owners)
+    form.validate()  # errors are shown beside their field; those values are ignored
+    filters = form.clean()
+    sort = filters.get("sort", "name")
+    size = _page_size(form)
+    query_args = {k: v for k, v in request.args.items() if k in filters and k != "page"}
+    filtered = bool(set(filters) - NOT_FILTERS)
+    # Unfiltered, the exact total is one index-only count; filtered, it is capped.
+    page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
+                                     size, query_args, exact=not filtered)
+    return render_template(
+        "influencers/index.html", form=form, page=page, capped=capped, sort=sort,
+        filtered=filtered,
+        owners=dict(owners), tags=listing.tag_names(), labels=_labels(),
+        header_args={k: v for k, v in query_args.items() if k != "sort"},
+        any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
+        bulk=BulkForm(formdata=None, owners=listing.active_team())
+        if current_user.has_role("member") else None,
+    )
+
+
+@bp.post("/bulk")
+@role_required("member")
+def bulk():
+    form = BulkForm(owners=listing.active_team())
+    back = safe_next_url(request.form.get("next")) or url_for("influencers.index")
+    if not back.startswith(url_for("influencers.index")):
+        back = url_for("influencers.index")
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    ids = listing.parse_ids(request.form.getlist("ids"))
+    try:
+        count = listing.bulk_update(ids, form.action.data, form[form.action.data].data)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        if count:
+            flash(ngettext("%(num)d influencer updated.", "%(num)d influencers updated.",
+                           count), "success")
+        else:
+            flash(_("Nothing to change: the selected influencers already had this value."))
+    return redirect(back)

@@ -1,0 +1,136 @@
+"""Forms of the influencer list: the filters (a GET form, every value in the URL) and the
+bulk actions. Invalid filter values are reported beside their field and then ignored."""
+
+from __future__ import annotations
+
+import math
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FloatField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.i18n.labels import choices
+from app.models.influencer import AGE_BANDS, KINDS, PLATFORMS, STATUSES
+from app.services.influencer_list import PER_PAGE, SORT_LABELS
+
+FOLLOWERS_MAX = 2_000_000_000  # beyond any real audience, and within a 32-bit column
+COUNTRY = Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. FR."))
+
+
+class PercentField(FloatField):
+    """A percentage as people type it: "2.5", "2,5" or "2,5 %"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace("%", "").replace(",", ".").strip()]
+        super().process_formdata(valuelist)
+
+
+def finite(form, field) -> None:
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Enter a number."))
+
+
+def _any(group: str, codes) -> list[tuple[str, str]]:
+    return [("", _l("Any"))] + choices(group, codes)
+
+
+def _percent(label):
+    return PercentField(label, validators=[Optional(), finite, NumberRange(0, 100)])
+
+
+def _followers(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(0, FOLLOWERS_MAX)])
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form: nothing to forge
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
+                    render_kw={"type": "search", "placeholder": _l("Name, handle, email, tag")})
+    platform = SelectField(_l("Platform"))
+    kind = SelectField(_l("Kind"))
+    status = SelectField(_l("Status"))
+    country = StringField(_l("Country"), validators=[Optional(), COUNTRY],
+                          render_kw={"maxlength": 2, "placeholder": "FR"})
+    owner = SelectField(_l("Owner"))
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)],
+                      render_kw={"list": "tag-names"})
+    followers_min = _followers(_l("Followers from"))
+    followers_max = _followers(_l("Followers up to"))
+    engagement_min = _percent(_l("Engagement from (%)"))
+    engagement_max = _percent(_l("Engagement up to (%)"))
+    women_min = _percent(_l("Audience: at least % women"))
+    top_country = StringField(_l("Audience: top country"), validators=[Optional(), COUNTRY],
+                              render_kw={"maxlength": 2, "placeholder": "FR"})
+    age_band = SelectField(_l("Audience: age band"))
+    age_min = _percent(_l("Audience: age band at least (%)"))
+    sort = SelectField(_l("Sort by"), default="name")
+    per_page = SelectField(_l("Per page"), default=str(PER_PAGE[0]))
+
+    ADVANCED = ("followers_min", "followers_max", "engagement_min", "engagement_max",
+                "women_min", "top_country", "age_band", "age_min")
+
+    def __init__(self, *args, owners: list[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Labels come from the user's language, so choices are filled per request (and
+        # WTForms 3.3 wants tuple choices assigned, not declared).
+        self.age_band.choices = [("", _l("Any"))] + [(band, band) for band in AGE_BANDS]
+        self.sort.choices = list(SORT_LABELS.items())
+        self.per_page.choices = [(str(n), str(n)) for n in PER_PAGE]
+        self.platform.choices = _any("platform", PLATFORMS)
+        self.kind.choices = _any("kind", KINDS)
+        self.status.choices = _any("status", STATUSES)
+        self.owner.choices = [("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody"))] + [
+            (str(uid), name) for uid, name in owners]
+
+    def validate_age_min(self, field) -> None:
+        if field.data is not None and not self.age_band.data:
+            raise ValidationError(_l("Choose the age band this share is for."))
+
+    def clean(self) -> dict:
+        """The valid, non-empty values: what the list filters on and what its links keep."""
+        kept: dict = {}
+        for name, field in self._fields.items():
+            if field.errors or field.data in (None, ""):
+                continue
+            value = field.data
+            if isinstance(value, str):  # NUL bytes are refused by PostgreSQL text
+                value = value.replace("\x00", "").strip()
+            if value != "":
+                kept[name] = value
+        for name in ("country", "top_country"):
+            if name in kept:
+                kept[name] = kept[name].upper()
+        return kept
+
+    @property
+    def advanced_used(self) -> bool:
+        return any(self[name].raw_data and self[name].raw_data[0] for name in self.ADVANCED)
+
+
+class BulkForm(FlaskForm):
+    """One submit button per action; only the value of the pressed action is required."""
+
+    action = SelectField(validators=[DataRequired()])
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)])
+    owner = SelectField(_l("Owner"), default="")
+    status = SelectField(_l("Status"), default="")
+
+    def __init__(self, *args, owners: list[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner.choices = [("", "—"), ("none", _l("Nobody"))] + [
+            (str(uid), name) for uid, name in owners]
+        self.status.choices = [("", "—")] + choices("status", STATUSES)
+        self.action.choices = [("tag", "tag"), ("owner", "owner"), ("status", "status")]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        field = self[self.action.data]
+        if not (field.data or "").strip():
+            field.errors.append(_l("Choose a value for this action."))
+            return False
+        return True

@@ -1,0 +1,71 @@
+"""The list service without a request: id parsing, tag matching, capped counts, escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services import ServiceError
+from app.services import influencer_list as listing
+from tests.factories import make_influencer
+
+
+def _names(filters: dict, sort: str = "name", size: int = 25, user_id=None):
+    page, capped = listing.list_page(filters, user_id, sort, 1, size, {})
+    return [i.display_name for i in page.items], page.total, capped
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["1", "2", "2", "x", "-3", "0", "", "4.5", str(2**40)], [1, 2]),
+    (["7"] * 3, [7]),
+    ([], []),
+])
+def test_parse_ids(values, expected):
+    assert listing.parse_ids(values) == expected
+
+
+def test_parse_ids_is_bounded():
+    assert len(listing.parse_ids([str(n) for n in range(1, 10_000)])) == listing.BULK_MAX
+
+
+def test_search_treats_wildcards_literally(db):
+    make_influencer(display_name="Cent % Bio")
+    make_influencer(display_name="Centaure")
+    assert _names({"q": "%"})[0] == ["Cent % Bio"]
+    assert _names({"q": "cent_"})[0] == []
+    assert _names({"q": "CENT"})[0] == ["Cent % Bio", "Centaure"]
+
+
+def test_capped_count_still_pages_on(db, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 4)
+    for n in range(12):
+        make_influencer(display_name=f"P{n:02d}", status="engaged")
+    names, total, capped = _names({"status": "engaged"}, size=3)
+    assert names == ["P00", "P01", "P02"] and capped and total == 5
+    page, capped = listing.list_page({"status": "engaged"}, None, "name", 4, 3, {})
+    assert [i.display_name for i in page.items] == ["P09", "P10", "P11"]
+    names, total, capped = _names({"status": "engaged"}, size=25)
+    assert total == 12 and not capped  # the cap grows with the page asked for
+
+
+def test_search_gathers_rare_matches_exactly(db, monkeypatch):
+    monkeypatch.setattr(listing, "SEARCH_CAP", 3)
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    for n in range(5):
+        make_influencer(display_name=f"Marie {n}")
+    make_influencer(display_name="Paul")
+    names, total, capped = _names({"q": "marie"}, sort="-name", size=2)
+    assert names == ["Marie 4", "Marie 3"] and capped  # many matches: the capped path
+    names, total, capped = _names({"q": "paul"})
+    assert names == ["Paul"] and total == 1 and not capped
+
+
+def test_bulk_update_needs_ids_and_a_known_action(db):
+    person = make_influencer()
+    with pytest.raises(ServiceError):
+        listing.bulk_update([], "status", "former")
+    with pytest.raises(ServiceError):
+        listing.bulk_update([person.id], "delete", "")
+    with pytest.raises(ServiceError):
+        listing.bulk_update([person.id + 1000], "status", "former")
+    assert listing.bulk_update([person.id], "status", "former") == 1
+    assert listing.bulk_update([person.id], "status", "former") == 0
