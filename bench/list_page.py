@@ -35,21 +35,6 @@ SCENARIOS = (
 )
 
 
-# Indexes proposed for app/models/influencer.py (see bench/README.md): PostgreSQL cannot use
-# (deleted_at, col) to return rows in (col, id) order, partial indexes on live rows serve
-# both databases; "top country" needs rank in the audience index. `--proposed-indexes`
-# creates them on top of the models' schema, to measure them before they are adopted.
-PROPOSED_INDEXES = [
-    *(f"CREATE INDEX ix_bench_live_{name} ON influencer ({column}, id) WHERE deleted_at IS NULL"
-      for name, column in (("name", "display_name"), ("followers", "followers_total"),
-                           ("engagement", "engagement_rate"), ("created", "created_at"),
-                           ("updated", "updated_at"), ("kind", "kind"), ("status", "status"),
-                           ("country", "country"))),
-    "CREATE INDEX ix_bench_audience_top ON audience_share "
-    "(dimension, key, rank, is_latest, influencer_id)",
-]
-
-
 def _database(kind_url: str | None, workdir: Path) -> str:
     if not kind_url:
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
@@ -78,7 +63,7 @@ def _app(database_url: str, workdir: Path):
     return create_app(config)
 
 
-def _seed(app, count: int, proposed: bool) -> None:
+def _seed(app, count: int) -> None:
     from app.extensions import db
     from app.models import User
     from app.security import hash_password
@@ -86,12 +71,6 @@ def _seed(app, count: int, proposed: bool) -> None:
 
     with app.app_context():
         db.create_all()
-        if proposed:
-            from sqlalchemy import text
-
-            for ddl in PROPOSED_INDEXES:
-                db.session.execute(text(ddl))
-            db.session.commit()
         started = time.perf_counter()
         report = demo.seed(count)
         print(f"seeded {report['influencers']:,} influencers, {report['accounts']:,} accounts, "
@@ -143,17 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--influencers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--proposed-indexes", action="store_true",
-                        help="also create the indexes proposed in bench/README.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         workdir = Path(tmp)
         database_url = _database(os.environ.get("DATABASE_URL"), workdir)
         app = _app(database_url, workdir)
         engine = database_url.split(":", 1)[0].split("+")[0]
-        print(f"Relais list-page benchmark on {engine}, {args.influencers:,} influencers"
-              + (", with the proposed indexes" if args.proposed_indexes else ""))
-        _seed(app, args.influencers, args.proposed_indexes)
+        print(f"Relais list-page benchmark on {engine}, {args.influencers:,} influencers")
+        _seed(app, args.influencers)
         results = _measure(app, args.runs)
         print(f"\n{'scenario':40} {'median':>9} {'p95':>9} {'budget':>8} {'queries':>8} "
               f"{'rows':>5}")

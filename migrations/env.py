@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from app.models.base import include_in_migrations
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -93,6 +95,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        conf_args.setdefault(
+            "include_object", include_in_migrations(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 
 from app.extensions import db
-from app.models import AudienceShare, AudienceSnapshot, Brand, Influencer, SocialAccount, User
+from app.models import AudienceSnapshot, Brand, Influencer, SocialAccount, User
 from app.security import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -55,21 +55,8 @@ def make_influencer(accounts: list[dict] | None = None, **kw) -> Influencer:
 
 def add_snapshot(account: SocialAccount, shares: dict[str, dict[str, float]],
                  taken_on: date | None = None, followers: int | None = None) -> AudienceSnapshot:
-    for old in account.snapshots:
-        old.is_latest = False
-        for share in old.shares:
-            share.is_latest = False
-    snapshot = AudienceSnapshot(
-        account=account, influencer_id=account.influencer_id,
-        taken_on=taken_on or date.today(), followers=followers or account.followers,
-    )
-    for dimension, values in shares.items():
-        ranked = sorted(values.items(), key=lambda kv: -kv[1])
-        for rank, (key, share) in enumerate(ranked, start=1):
-            snapshot.shares.append(AudienceShare(
-                influencer_id=account.influencer_id, dimension=dimension, key=key,
-                share=share, rank=rank,
-            ))
-    db.session.add(snapshot)
-    db.session.commit()
-    return snapshot
+    """Through the service: latest flags, ranks and the influencer's audience columns."""
+    from app.services import influencers
+
+    return influencers.add_snapshot(account, taken_on or date.today(), shares,
+                                    followers=followers)

@@ -63,3 +63,16 @@ def render_alembic_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def include_in_migrations(dialect_name: str):
+    """Alembic `include_object` for one database: objects marked
+    `info={"dialects": [...]}` (e.g. PostgreSQL's trigram index) exist only there."""
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        if type_ == "table" and reflected and name.startswith("influencer_fts"):
+            return False  # SQLite's FTS5 search table and its shadow tables (migration 0001)
+        dialects = getattr(obj, "info", {}).get("dialects")
+        return not dialects or dialect_name in dialects
+
+    return include_object

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     Column,
     Date,
@@ -16,6 +17,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +48,10 @@ INTERACTION_KINDS = (
 AUDIENCE_DIMENSIONS = ("gender", "age", "country", "city", "language", "interest")
 GENDERS = ("female", "male", "other")
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+# Influencer columns holding the main account's share of each age band.
+AGE_COLUMNS = {band: "audience_age_" + band.replace("-", "_").replace("+", "_plus")
+               for band in AGE_BANDS}
+_LIVE = text("deleted_at IS NULL")
 
 influencer_tag = Table(
     "influencer_tag",
@@ -92,6 +99,19 @@ class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     followers_total: Mapped[int] = mapped_column(Integer, default=0)
     engagement_rate: Mapped[float | None] = mapped_column(Float)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The audience of the main account (most followers, latest snapshot), copied here so
+    # the list's audience filters are column tests on one table: with EXISTS over the
+    # share rows PostgreSQL's plans swing between hash joins (slow for common filters) and
+    # nested loops (slow for rare ones). The share rows stay the source of truth.
+    audience_female: Mapped[float | None] = mapped_column(Float)
+    audience_top_country: Mapped[str | None] = mapped_column(String(2))
+    audience_age_13_17: Mapped[float | None] = mapped_column(Float)
+    audience_age_18_24: Mapped[float | None] = mapped_column(Float)
+    audience_age_25_34: Mapped[float | None] = mapped_column(Float)
+    audience_age_35_44: Mapped[float | None] = mapped_column(Float)
+    audience_age_45_54: Mapped[float | None] = mapped_column(Float)
+    audience_age_55_64: Mapped[float | None] = mapped_column(Float)
+    audience_age_65_plus: Mapped[float | None] = mapped_column(Float)
 
     owner = relationship("User", foreign_keys=[owner_id])
     accounts: Mapped[list[SocialAccount]] = relationship(
@@ -100,10 +120,20 @@ class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=influencer_tag, order_by=Tag.name)
 
     __table_args__ = (
-        Index("ix_influencer_live_name", "deleted_at", "display_name"),
-        Index("ix_influencer_live_followers", "deleted_at", "followers_total"),
-        Index("ix_influencer_live_engagement", "deleted_at", "engagement_rate"),
-        Index("ix_influencer_live_created", "deleted_at", "created_at"),
+        # One partial index per sort column, on live rows, ending with the id tie-breaker:
+        # a sorted page is read in index order on both SQLite and PostgreSQL.
+        *(Index(f"ix_influencer_live_{name}", column, "id", sqlite_where=_LIVE,
+                postgresql_where=_LIVE)
+          for name, column in (("name", "display_name"), ("followers", "followers_total"),
+                               ("engagement", "engagement_rate"), ("created", "created_at"),
+                               ("updated", "updated_at"), ("kind_sort", "kind"),
+                               ("status_sort", "status"), ("country_sort", "country"))),
+        Index("ix_influencer_audience_country", "audience_top_country", "followers_total",
+              sqlite_where=_LIVE, postgresql_where=_LIVE),
+        # Substring search (name, email, handles) through trigrams, PostgreSQL only.
+        Index("ix_influencer_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}, info={"dialects": ["postgresql"]},
+              ).ddl_if(dialect="postgresql"),
         Index("ix_influencer_status", "status", "followers_total"),
         Index("ix_influencer_kind", "kind", "followers_total"),
         Index("ix_influencer_country", "country", "followers_total"),
@@ -224,3 +254,33 @@ class Interaction(TimestampMixin, db.Model):
         Index("ix_interaction_influencer", "influencer_id", "occurred_at"),
         Index("ix_interaction_follow_up", "user_id", "follow_up_done", "follow_up_on"),
     )
+
+
+# Substring search over `search_text` through trigrams on both databases (migration
+# 0001 creates the same objects):
+# - PostgreSQL: the pg_trgm extension (trusted: the database owner may create it) and the
+#   GIN index declared above;
+# - SQLite: an FTS5 trigram table over the column, kept in step by triggers.
+event.listen(
+    db.Model.metadata, "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS influencer_fts USING fts5(search_text, "
+    "content='influencer', content_rowid='id', tokenize='trigram')",
+    "INSERT INTO influencer_fts(influencer_fts) VALUES ('rebuild')",
+    "CREATE TRIGGER influencer_fts_insert AFTER INSERT ON influencer BEGIN "
+    "INSERT INTO influencer_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER influencer_fts_delete AFTER DELETE ON influencer BEGIN "
+    "INSERT INTO influencer_fts(influencer_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER influencer_fts_update AFTER UPDATE OF search_text ON influencer BEGIN "
+    "INSERT INTO influencer_fts(influencer_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO influencer_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(Influencer.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(Influencer.__table__, "after_drop",
+             DDL("DROP TABLE IF EXISTS influencer_fts").execute_if(dialect="sqlite"))

@@ -84,7 +84,7 @@ def _column_changes(obj: Any, only_modified: bool) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in SKIPPED:
+        if key in SKIPPED or key.startswith("audience_"):  # audience_*: copies of snapshots
             continue
         hist = state.attrs[key].history
         if only_modified:

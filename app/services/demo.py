@@ -182,10 +182,12 @@ def _after_bulk_load() -> None:
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             ))
         db.session.commit()
-        for table in ("influencer", "social_account", "audience_share", "influencer_tag"):
-            conn = db.session.connection()
-            conn.execute(text(f"ANALYZE {table}"))
-        db.session.commit()
+        # VACUUM (outside a transaction) also sets the visibility map, so index-only scans
+        # need no heap visits: what autovacuum would do shortly after a bulk load.
+        with db.engine.connect() as vacuum:
+            vacuum = vacuum.execution_options(isolation_level="AUTOCOMMIT")
+            for table in ("influencer", "social_account", "audience_share", "influencer_tag"):
+                vacuum.execute(text(f"VACUUM ANALYZE {table}"))
     elif conn.dialect.name == "sqlite":
         conn.execute(text("ANALYZE"))
         db.session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models.influencer import AGE_BANDS, INTERACTION_KINDS, KINDS, STATUSES
+from app.models.influencer import AGE_BANDS, AGE_COLUMNS, INTERACTION_KINDS, KINDS, STATUSES
 from app.models.network import RELATIONSHIP_KINDS
 
 CHUNK = 5_000
@@ -64,7 +64,8 @@ COLUMNS = {
     "influencer": ("id", "display_name", "kind", "email", "city", "country", "tax_country",
                    "languages", "owner_id", "status", "data_source", "lawful_basis",
                    "informed_on", "consent_on", "followers_total", "engagement_rate",
-                   "search_text", "created_at", "updated_at", "created_by_id", "version"),
+                   "search_text", "created_at", "updated_at", "created_by_id", "version",
+                   "audience_female", "audience_top_country", *AGE_COLUMNS.values()),
     "social_account": ("id", "influencer_id", "platform", "handle", "profile_url", "followers",
                        "following", "posts", "avg_likes", "avg_comments", "engagement_rate",
                        "credibility", "figures_on", "created_at", "updated_at", "version"),
@@ -219,7 +220,7 @@ class Rows:
             followers, max(a[10] for a in accounts),
             " ".join([name.lower(), (email or "")] + [a[3] for a in accounts]),
             self.stamps[created], self.stamps[rng.randint(created, len(self.stamps) - 1)],
-            self.owners[0], 1,
+            self.owners[0], 1, *self.main_audience,
         ))
         batch["influencer_tag"].extend((iid, self.tag_ids[t]) for t in topics)
 
@@ -290,6 +291,9 @@ class Rows:
             for rank, (key, share) in enumerate(ranked, start=1):
                 shares.append((self.take_id("audience_share"), sid, iid, dimension, key,
                                round(share, 4), rank, latest))
+        if latest:  # only the main account gets snapshots: its audience is the influencer's
+            self.main_audience = (round(female, 4), max(countries, key=countries.get),
+                                  *(round(age[band], 4) for band in AGE_COLUMNS))
 
     # --- network and timeline ------------------------------------------------------------
     def relationships(self) -> None:

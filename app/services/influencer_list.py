@@ -10,14 +10,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Select, and_, column, exists, false, or_, select, text
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import AudienceShare, Influencer, SocialAccount, Tag, User
+from app.models import Influencer, SocialAccount, Tag, User
 from app.models.base import utcnow
-from app.models.influencer import STATUSES, influencer_tag
+from app.models.influencer import AGE_COLUMNS, STATUSES, influencer_tag
 from app.services import ServiceError
 from app.services.pagination import Page, paginate, parse_page
 
@@ -80,11 +80,19 @@ def _tagged(tag_ids: list[int]):
                           influencer_tag.c.tag_id.in_(tag_ids))
 
 
-def _audience(dimension: str, key: str, *conditions):
-    return exists().where(
-        AudienceShare.influencer_id == Influencer.id, AudienceShare.dimension == dimension,
-        AudienceShare.key == key, AudienceShare.is_latest.is_(True), *conditions,
-    )
+def _contains(needle: str):
+    """Substring test on the lower-cased search text, through a trigram index on both
+    databases (see app/models/influencer.py). PostgreSQL: LIKE on the GIN index. SQLite:
+    GLOB on the FTS5 trigram table; a needle holding GLOB wildcards (rare) scans the table
+    with its wildcards bracketed."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return Influencer.search_text.contains(needle, autoescape=True)
+    if any(c in needle for c in "*?["):
+        escaped = "".join(f"[{c}]" if c in "*?[" else c for c in needle)
+        return Influencer.search_text.op("GLOB")(f"*{escaped}*")
+    matches = text("SELECT rowid FROM influencer_fts WHERE search_text GLOB :pattern"
+                   ).bindparams(pattern=f"*{needle}*")
+    return Influencer.id.in_(matches.columns(column("rowid")))
 
 
 def _search(text: str):
@@ -92,7 +100,7 @@ def _search(text: str):
     needle = text.strip().lstrip("@").lower()
     if not needle:
         return None
-    condition = Influencer.search_text.contains(needle, autoescape=True)
+    condition = _contains(needle)
     tag_ids = _tag_ids(needle, partial=True)
     return or_(condition, _tagged(tag_ids)) if tag_ids else condition
 
@@ -118,14 +126,14 @@ def conditions(filters: dict[str, Any], user_id: int | None) -> list:
         tag_ids = _tag_ids(filters["tag"], partial=False)
         where.append(_tagged(tag_ids) if tag_ids else false())
     where.extend(_ranges(filters))
+    # Audience filters read the main account's latest snapshot, copied onto the row.
     if "women_min" in filters:
-        where.append(_audience("gender", "female",
-                               AudienceShare.share >= filters["women_min"] / 100))
+        where.append(Influencer.audience_female >= filters["women_min"] / 100)
     if "top_country" in filters:
-        where.append(_audience("country", filters["top_country"], AudienceShare.rank == 1))
+        where.append(Influencer.audience_top_country == filters["top_country"])
     if "age_band" in filters and "age_min" in filters:
-        where.append(_audience("age", filters["age_band"],
-                               AudienceShare.share >= filters["age_min"] / 100))
+        column = getattr(Influencer, AGE_COLUMNS[filters["age_band"]])
+        where.append(column >= filters["age_min"] / 100)
     return where
 
 
@@ -161,6 +169,7 @@ def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: A
     page asked for) keeps the count as cheap as the page, and "more than 500" says enough."""
     where = and_(*conditions(filters, user_id))
     cap = max(COUNT_CAP, parse_page(number) * size) + 1  # one more than shown means "more"
+    total = None
     if "q" in filters and not exact:
         # A substring search reads every row once; a rare word would be read twice (count,
         # then page in sort order). Its matches are taken in one pass instead, and the page
@@ -168,14 +177,12 @@ def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: A
         limit = max(SEARCH_CAP, cap)
         ids = list(db.session.scalars(select(Influencer.id).where(where).limit(limit)))
         if len(ids) < limit:
-            where, exact = Influencer.id.in_(ids), True
+            where, exact, total = Influencer.id.in_(ids), True, len(ids)
     stmt = ordered(select(Influencer).where(where), sort).options(
         selectinload(Influencer.accounts), selectinload(Influencer.tags)
     )
-    if exact:
-        return paginate(stmt, number, size, query_args), False
-    page = paginate(stmt.limit(cap), number, size, query_args)
-    return page, page.total >= cap
+    page = paginate(stmt if exact else stmt.limit(cap), number, size, query_args, total=total)
+    return page, not exact and page.total >= cap
 
 
 def any_influencer() -> bool:

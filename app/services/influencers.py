@@ -30,7 +30,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.models.influencer import AUDIENCE_DIMENSIONS, INTERACTION_KINDS
+from app.models.influencer import AGE_COLUMNS, AUDIENCE_DIMENSIONS, INTERACTION_KINDS
 from app.services import Conflict, NotFound, ServiceError
 from app.services.audit import acting_as, acting_user_id
 
@@ -119,6 +119,26 @@ def refresh_denormalised(influencer: Influencer) -> None:
     words = [influencer.display_name, influencer.legal_name, influencer.email]
     words += [a.handle for a in accounts]
     influencer.search_text = " ".join(w.lower() for w in words if w)
+    _copy_main_audience(influencer, accounts)
+
+
+def _copy_main_audience(influencer: Influencer, accounts: list[SocialAccount]) -> None:
+    """The list filters on the audience of the main account: the one with the most
+    followers among those that have a snapshot, as of its latest snapshot."""
+    latest = [(a.followers or 0, a.id or 0, s) for a in accounts for s in a.snapshots
+              if s.is_latest]
+    shares: dict[tuple[str, str], float] = {}
+    top_country = None
+    if latest:
+        snapshot = max(latest, key=lambda t: (t[0], t[1]))[2]
+        for share in snapshot.shares:
+            shares[(share.dimension, share.key)] = share.share
+            if share.dimension == "country" and share.rank == 1:
+                top_country = share.key
+    influencer.audience_female = shares.get(("gender", "female"))
+    influencer.audience_top_country = top_country
+    for band, column in AGE_COLUMNS.items():
+        setattr(influencer, column, shares.get(("age", band)))
 
 
 # --- influencer ------------------------------------------------------------------------

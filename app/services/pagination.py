@@ -47,11 +47,13 @@ def parse_page(value: Any) -> int:
 
 
 def paginate(stmt: Select, number: int, size: int, query_args: dict[str, Any] | None = None,
-             scalars: bool = True) -> Page:
+             scalars: bool = True, total: int | None = None) -> Page:
+    """`total`, when the caller already knows it, saves the count query."""
     size = min(max(size, 1), MAX_PAGE_SIZE)
-    total = db.session.scalar(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    ) or 0
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery())
+        ) or 0
     pages = max(1, ceil(total / size))
     number = min(parse_page(number), pages)
     paged = stmt.limit(size).offset((number - 1) * size)

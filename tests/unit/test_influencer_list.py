@@ -69,3 +69,38 @@ def test_bulk_update_needs_ids_and_a_known_action(db):
         listing.bulk_update([person.id + 1000], "status", "former")
     assert listing.bulk_update([person.id], "status", "former") == 1
     assert listing.bulk_update([person.id], "status", "former") == 0
+
+
+@pytest.mark.parametrize("needle", ["*", "?", "[", "a[b", "%", "_", "50%", "x*y"])
+def test_search_wildcards_are_literal(db, needle):
+    from sqlalchemy import select
+
+    from app.models import Influencer
+
+    plain = make_influencer(display_name="Plain Name")
+    odd = make_influencer(display_name=f"Odd {needle} Name")
+    ids = set(db.session.scalars(select(Influencer.id).where(listing._search(needle))))
+    assert odd.id in ids
+    assert plain.id not in ids
+
+
+def test_search_follows_edits_and_deletions(db):
+    """On SQLite the search index is a separate FTS5 table kept in step by triggers."""
+    from sqlalchemy import select
+
+    from app.models import Influencer
+    from app.services.influencers import refresh_denormalised
+
+    def found(needle):
+        return set(db.session.scalars(select(Influencer.id).where(listing._search(needle))))
+
+    person = make_influencer(display_name="Gaëlle Fontaine")
+    assert found("fontaine") == {person.id}
+    person.display_name = "Gaëlle Rivière"
+    refresh_denormalised(person)
+    db.session.commit()
+    assert found("fontaine") == set()
+    assert found("rivière") == {person.id}
+    db.session.delete(person)
+    db.session.commit()
+    assert found("rivière") == set()

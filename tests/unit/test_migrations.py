@@ -16,6 +16,7 @@ from app import config as app_config
 from app import create_app
 from app.extensions import db as _db
 from app.models import User
+from app.models.base import include_in_migrations
 
 
 @pytest.fixture()
@@ -71,7 +72,10 @@ def empty_app(database_url, tmp_path, keep_logging):
 
 
 def _differences(connection) -> list:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={
+        "compare_type": True,
+        "include_object": include_in_migrations(connection.dialect.name),
+    })
     return compare_metadata(context, _db.metadata)
 
 

@@ -117,7 +117,8 @@ def test_owner_filter_by_id(member_client, people):
     ("kind", ["Alice Martin", "Chloé Petit", "Bruno Leroy"]),  # by code, as stored
     ("-status", ["Bruno Leroy", "Alice Martin", "Chloé Petit"]),
     ("created", ALL),
-    ("-updated", ALL[::-1]),
+    # the audience snapshots, added last, touched Alice then Bruno
+    ("-updated", ["Bruno Leroy", "Alice Martin", "Chloé Petit"]),
 ])
 def test_sort(member_client, people, sort, expected):
     assert names(member_client.get(f"/influencers/?sort={sort}")) == expected
