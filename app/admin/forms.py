@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from app.i18n.labels import LABELS, choices
+from app.i18n.labels import LABELS, choices, label
 from app.models.user import ROLES
 from app.security import PASSWORD_MAX, password_problem
 
@@ -97,6 +97,6 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args, entity_types=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.entity.choices = [("", _l("All")), *[(t, t.replace("_", " ")) for t in entity_types]]
+        self.entity.choices = [("", _l("All")), *[(t, label("entity", t)) for t in entity_types]]
         self.user.choices = [("", _l("Everyone")), *[(str(u.id), u.name) for u in users]]
         self.action.choices = [("", _l("All")), *choices("action", tuple(LABELS["action"]))]

@@ -50,12 +50,12 @@ class FilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
                     render_kw={"type": "search", "placeholder": _l("Name, handle, email, tag")})
-    platform = SelectField(_l("Platform"))
-    kind = SelectField(_l("Kind"))
-    status = SelectField(_l("Status"))
+    platform = SelectField(_l("Platform"), default="")
+    kind = SelectField(_l("Kind"), default="")
+    status = SelectField(_l("Status"), default="")
     country = StringField(_l("Country"), validators=[Optional(), COUNTRY],
                           render_kw={"maxlength": 2, "placeholder": "FR"})
-    owner = SelectField(_l("Owner"))
+    owner = SelectField(_l("Owner"), default="")
     tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)],
                       render_kw={"list": "tag-names"})
     followers_min = _followers(_l("Followers from"))
@@ -65,7 +65,7 @@ class FilterForm(FlaskForm):
     women_min = _percent(_l("Audience: at least % women"))
     top_country = StringField(_l("Audience: top country"), validators=[Optional(), COUNTRY],
                               render_kw={"maxlength": 2, "placeholder": "FR"})
-    age_band = SelectField(_l("Audience: age band"))
+    age_band = SelectField(_l("Audience: age band"), default="")
     age_min = _percent(_l("Audience: age band at least (%)"))
     sort = SelectField(_l("Sort by"), default="name")
     per_page = SelectField(_l("Per page"), default=str(PER_PAGE[0]))

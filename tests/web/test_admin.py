@@ -206,7 +206,7 @@ def test_audit_log_lists_changes_newest_first_with_links(admin_client):
     brand = make_brand(name="Sephora")
     influencer = make_influencer(display_name="Léa Martin")
     page = admin_client.get("/admin/audit").data.decode()
-    assert page.index(f"influencer #{influencer.id}") < page.index(f"brand #{brand.id}")
+    assert page.index(f"Influencer #{influencer.id}") < page.index(f"Brand #{brand.id}")
     assert f'href="/brands/{brand.id}"' in page
     assert f'href="/influencers/{influencer.id}"' in page
 
@@ -215,7 +215,7 @@ def test_audit_log_does_not_link_to_trashed_records(admin_client):
     brand = make_brand(name="Sephora")
     brand_service.delete_brand(brand)
     page = admin_client.get("/admin/audit").data.decode()
-    assert f"brand #{brand.id}" in page
+    assert f"Brand #{brand.id}" in page
     assert f'href="/brands/{brand.id}"' not in page
 
 
@@ -224,7 +224,7 @@ def test_audit_log_filters_by_entity_user_action_and_dates(admin_client):
     make_influencer(display_name="Léa Martin")
     today = utcnow().date()
     page = admin_client.get("/admin/audit?entity=brand").data.decode()
-    assert f"brand #{brand.id}" in page and "influencer #" not in page
+    assert f"Brand #{brand.id}" in page and "Influencer #" not in page
     page = admin_client.get("/admin/audit?action=delete").data.decode()
     assert "No change matches" in page
     page = admin_client.get(f"/admin/audit?user={admin_client.user.id}").data.decode()
@@ -232,7 +232,7 @@ def test_audit_log_filters_by_entity_user_action_and_dates(admin_client):
     tomorrow = (today + timedelta(days=1)).isoformat()
     assert "No change matches" in admin_client.get(f"/admin/audit?since={tomorrow}").data.decode()
     page = admin_client.get(f"/admin/audit?since={today}&until={today}").data.decode()
-    assert f"brand #{brand.id}" in page
+    assert f"Brand #{brand.id}" in page
 
 
 def test_audit_log_records_who_acted(admin_client):

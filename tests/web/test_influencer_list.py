@@ -341,3 +341,12 @@ def test_bulk_form_is_csrf_protected(app, member_client, people, monkeypatch):
     assert response.status_code in (302, 400)
     _db.session.expire_all()
     assert _db.session.get(Influencer, people["alice"].id).status == "engaged"
+
+
+@pytest.mark.parametrize("query", ["platform=instagram", "sort=-followers", "q=alice",
+                                   "per_page=50", "page=2"])
+def test_one_filter_leaves_the_others_valid(member_client, people, query):
+    """Absent filters are "any", never "Not a valid choice"."""
+    page = member_client.get(f"/influencers/?{query}").get_data(as_text=True)
+    assert "Not a valid choice" not in page
+    assert "Please correct the fields" not in page

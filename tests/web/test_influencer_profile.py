@@ -138,7 +138,7 @@ def test_history_shows_changes(member_client):
         "platform": "", "handle": "https://www.twitch.tv/Zerator", "followers": "1,2 M"})
     html = member_client.get(f"/influencers/{influencer.id}").get_data(as_text=True)
     history = html[html.index('id="history"'):]
-    assert "social account" in history and "zerator" in history
+    assert "Social account" in history and "zerator" in history
     assert "1200000" in history
 
 
