@@ -107,13 +107,11 @@ def _conflict_page(form: BrandForm, conflict: Conflict):
     saved = conflict.current
     rows = []
     for name in brand_service.FIELDS:
-        mine = conflict.submitted.get(name)
-        theirs = getattr(saved, name)
-        rows.append((form[name].label.text, mine, theirs, (mine or None) != (theirs or None)))
-    # "Apply mine anyway" re-posts my values against the version now saved.
-    form.version.data = str(saved.version)
-    return render_template("brands/conflict.html", brand=saved, form=form, rows=rows,
-                           submitted=conflict.submitted), 409
+        mine, theirs = conflict.submitted.get(name), getattr(saved, name)
+        rows.append({"label": form[name].label.text, "mine": mine, "saved": theirs,
+                     "differs": (mine or None) != (theirs or None)})
+    return render_template("brands/conflict.html", brand=saved, rows=rows,
+                           resubmit=list(conflict.submitted.items())), 409
 
 
 @bp.post("/<int:brand_id>/delete")

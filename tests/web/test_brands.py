@@ -256,9 +256,9 @@ def test_stale_save_shows_both_versions(member_client):
     assert response.status_code == 409
     page = response.data.decode()
     assert "Mine" in page and "Saved by someone else" in page
-    assert "Apply mine anyway" in page and "Keep saved" in page
+    assert "Apply my changes anyway" in page and "Keep the saved version" in page
     assert 'class="differs"' in page
-    assert 'name="version" type="hidden" value="2"' in page
+    assert 'name="version" value="2"' in page
     _db.session.refresh(brand)
     assert brand.name == "Saved by someone else"
 
