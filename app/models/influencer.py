@@ -134,7 +134,6 @@ class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         Index("ix_influencer_search_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}, info={"dialects": ["postgresql"]},
               ).ddl_if(dialect="postgresql"),
-        Index("ix_influencer_status", "status", "followers_total"),
         Index("ix_influencer_kind", "kind", "followers_total"),
         Index("ix_influencer_country", "country", "followers_total"),
         Index("ix_influencer_owner", "owner_id", "followers_total"),

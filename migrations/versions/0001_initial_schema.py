@@ -151,7 +151,6 @@ def upgrade():
         batch_op.create_index('ix_influencer_live_status_sort', ['status', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_influencer_live_updated', ['updated_at', 'id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_influencer_owner', ['owner_id', 'followers_total'], unique=False)
-        batch_op.create_index('ix_influencer_status', ['status', 'followers_total'], unique=False)
 
     op.create_table('influencer_tag',
     sa.Column('influencer_id', sa.Integer(), nullable=False),
@@ -336,7 +335,6 @@ def downgrade():
 
     op.drop_table('influencer_tag')
     with op.batch_alter_table('influencer', schema=None) as batch_op:
-        batch_op.drop_index('ix_influencer_status')
         batch_op.drop_index('ix_influencer_owner')
         batch_op.drop_index('ix_influencer_live_updated', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.drop_index('ix_influencer_live_status_sort', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))

@@ -51,3 +51,12 @@ def test_recent_changes_listed(member_client, db):
     page = member_client.get("/").get_data(as_text=True)
     assert "Recent changes" in page
     assert '">Hugo Lefèvre</a> ·' in page
+
+
+def test_counts_follow_every_change(member_client, db):
+    """The counts are cached per process, keyed on the audit trail's last event."""
+    factories.make_influencer(status="engaged")
+    assert "<span>1</span>" in member_client.get("/").get_data(as_text=True)
+    factories.make_influencer(status="engaged")
+    page = member_client.get("/").get_data(as_text=True)
+    assert 'href="/influencers/?status=engaged">Engaged</a> <span>2</span>' in page
