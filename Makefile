@@ -63,6 +63,8 @@ lint: $(TEST_STAMP)
 bench: install-test
 	$(BIN)/python -m bench.list_page
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.list_page
+	$(BIN)/python -m bench.load_list
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.load_list
 
 clean:
 	rm -rf $(VENV) node_modules
