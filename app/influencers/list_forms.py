@@ -3,33 +3,17 @@ bulk actions. Invalid filter values are reported beside their field and then ign
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.i18n.labels import choices
+from app.influencers.forms import CountField, PercentField
 from app.models.influencer import AGE_BANDS, KINDS, PLATFORMS, STATUSES
 from app.services.influencer_list import PER_PAGE, SORT_LABELS
 
-FOLLOWERS_MAX = 2_000_000_000  # beyond any real audience, and within a 32-bit column
 COUNTRY = Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. FR."))
-
-
-class PercentField(FloatField):
-    """A percentage as people type it: "2.5", "2,5" or "2,5 %"."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].replace("%", "").replace(",", ".").strip()]
-        super().process_formdata(valuelist)
-
-
-def finite(form, field) -> None:
-    if field.data is not None and not math.isfinite(field.data):
-        raise ValidationError(_l("Enter a number."))
 
 
 def _any(group: str, codes) -> list[tuple[str, str]]:
@@ -37,11 +21,13 @@ def _any(group: str, codes) -> list[tuple[str, str]]:
 
 
 def _percent(label):
-    return PercentField(label, validators=[Optional(), finite, NumberRange(0, 100)])
+    """Typed as a percentage ("2,5", "2.5 %"); `data` is the share (0.025)."""
+    return PercentField(label, validators=[Optional()])
 
 
 def _followers(label):
-    return IntegerField(label, validators=[Optional(), NumberRange(0, FOLLOWERS_MAX)])
+    """Typed as people say it: "10000", "10 000", "10k"."""
+    return CountField(label, validators=[Optional()])
 
 
 class FilterForm(FlaskForm):

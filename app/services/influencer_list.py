@@ -128,12 +128,12 @@ def conditions(filters: dict[str, Any], user_id: int | None) -> list:
     where.extend(_ranges(filters))
     # Audience filters read the main account's latest snapshot, copied onto the row.
     if "women_min" in filters:
-        where.append(Influencer.audience_female >= filters["women_min"] / 100)
+        where.append(Influencer.audience_female >= filters["women_min"])
     if "top_country" in filters:
         where.append(Influencer.audience_top_country == filters["top_country"])
     if "age_band" in filters and "age_min" in filters:
         column = getattr(Influencer, AGE_COLUMNS[filters["age_band"]])
-        where.append(column >= filters["age_min"] / 100)
+        where.append(column >= filters["age_min"])
     return where
 
 
@@ -143,11 +143,11 @@ def _ranges(filters: dict[str, Any]) -> list:
         where.append(Influencer.followers_total >= filters["followers_min"])
     if "followers_max" in filters:
         where.append(Influencer.followers_total <= filters["followers_max"])
-    # Typed as percentages, stored as shares (2.5 % → 0.025).
+    # The form turns typed percentages into shares (2.5 % → 0.025), as stored.
     if "engagement_min" in filters:
-        where.append(Influencer.engagement_rate >= filters["engagement_min"] / 100)
+        where.append(Influencer.engagement_rate >= filters["engagement_min"])
     if "engagement_max" in filters:
-        where.append(Influencer.engagement_rate <= filters["engagement_max"] / 100)
+        where.append(Influencer.engagement_rate <= filters["engagement_max"])
     return where
 
 

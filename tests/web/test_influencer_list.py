@@ -350,3 +350,9 @@ def test_one_filter_leaves_the_others_valid(member_client, people, query):
     page = member_client.get(f"/influencers/?{query}").get_data(as_text=True)
     assert "Not a valid choice" not in page
     assert "Please correct the fields" not in page
+
+
+@pytest.mark.parametrize("typed", ["10000", "10 000", "10k", "10,0 k"])
+def test_follower_filters_read_numbers_as_people_type_them(member_client, people, typed):
+    response = member_client.get("/influencers/", query_string={"followers_min": typed})
+    assert sorted(names(response)) == ["Alice Martin", "Bruno Leroy"]
