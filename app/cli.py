@@ -14,6 +14,7 @@ from app.services import ServiceError
 
 users_cli = AppGroup("users", help="Team members.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+influencers_cli = AppGroup("influencers", help="Influencer lists: export (and import).")
 
 
 def in_english(command):
@@ -101,7 +102,29 @@ def backup_command(file: str) -> None:
     click.echo(f"Backup written to {file}")
 
 
+@influencers_cli.command("export")
+@click.argument("file")
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",",
+              show_default=True, help="Use ';' for Excel in French.")
+@in_english
+def export_influencers_command(file: str, delimiter: str) -> None:
+    """Write every influencer to FILE as CSV (UTF-8 with BOM), one row per social account."""
+    import os
+
+    from app.services import exports
+
+    if os.path.isdir(file):
+        fail(f"{file} is a directory; give a file name.")
+    try:
+        with open(file, "w", encoding="utf-8", newline="") as out:
+            count = exports.write(out, delimiter=delimiter)
+    except OSError as error:
+        fail(f"cannot write {file}: {error.strerror or error}")
+    click.echo(f"Exported {count.rows} rows ({count.influencers} influencers) to {file}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(influencers_cli)

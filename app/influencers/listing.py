@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -80,3 +80,37 @@ def bulk():
         else:
             flash(_("Nothing to change: the selected influencers already had this value."))
     return redirect(back)
+
+
+@bp.get("/export.csv")
+@role_required("member")  # reading is open to viewers; taking personal data away is not
+def export_csv():
+    """The list's rows for the same query string (filters and sort; not the page), streamed
+    as CSV. `?delimiter=;` for French Excel."""
+    from app.services import exports  # imported here: the import library it leans on is new
+
+    delimiter = request.args.get("delimiter", ",")
+    if delimiter not in exports.DELIMITERS:
+        flash(_("Unknown CSV separator: choose a comma or a semicolon."), "error")
+        return redirect(url_for("influencers.index"))
+    form = FilterForm(formdata=request.args, owners=listing.team())
+    form.validate()  # as on the list: invalid values are ignored
+    filters = form.clean()
+    body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{exports.filename()}"',
+        "Cache-Control": "no-store",  # personal data: not kept by proxies or the browser
+    }
+    return Response(_in_own_context(current_app._get_current_object(), body),
+                    mimetype="text/csv", headers=headers)
+
+
+def _in_own_context(app, body):
+    """The server reads the body after the request's context is gone: after the header
+    (which needs no database), the rows are read under an application context of their own
+    (a database session, no request). Not stream_with_context: it re-enters the request's
+    context objects, which fails when the body is read from another contextvars context,
+    as the test client does after reading the first piece itself."""
+    yield next(body)
+    with app.app_context():
+        yield from body
