@@ -56,7 +56,7 @@ LABELS = {
     "entity": {
         "brand": _l("Brand"), "influencer": _l("Influencer"),
         "social_account": _l("Social account"), "audience_snapshot": _l("Audience snapshot"),
-        "interaction": _l("Interaction"), "user": _l("User"),
+        "interaction": _l("Interaction"), "user": _l("User"), "import": _l("Import"),
     },
     # Column names as the audit log shows them; unknown ones print as they are.
     "field": {
