@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.models.user import ROLES
 
 PASSWORD_MIN = 8
+SEEN_RESOLUTION = 60  # seconds: how often the idle-timeout clock is moved forward
 PASSWORD_MAX = 128
 
 
@@ -104,7 +105,9 @@ def enforce_session_timeouts() -> None:
         session.clear()
         session["expired"] = True
         return
-    session["seen_at"] = now
+    if seen is None or now - seen > SEEN_RESOLUTION:
+        # Re-signing the session cookie on every request costs; a minute is precise enough.
+        session["seen_at"] = now
 
 
 def start_session(remember: bool) -> None:
