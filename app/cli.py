@@ -123,6 +123,62 @@ def export_influencers_command(file: str, delimiter: str) -> None:
     click.echo(f"Exported {count.rows} rows ({count.influencers} influencers) to {file}")
 
 
+def _import_user(email: str | None):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
+    query = select(User).where(User.active.is_(True))
+    if email:
+        user = db.session.scalar(query.where(User.email == email.strip().lower()))
+        if user is None:
+            fail(f"no active user with the email {email}.")
+        return user
+    user = db.session.scalar(query.where(User.role == "admin").order_by(User.id))
+    if user is None:
+        fail("no active admin to import as; use --as EMAIL.")
+    return user
+
+
+@influencers_cli.command("import")
+@click.argument("file")
+@click.option("--mode", type=click.Choice(["create", "update", "upsert"]), default="upsert",
+              show_default=True)
+@click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
+@click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
+@click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
+@click.option("--as", "as_email", default=None, help="Import as this user (email).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@in_english
+def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: str | None,
+                               delimiter: str | None, as_email: str | None,
+                               as_json: bool) -> None:
+    """Import influencers from a CSV FILE (exit 0 when it was read, even with rejected rows)."""
+    import json
+    import os
+
+    from app.services import imports
+
+    user = _import_user(as_email)
+    try:
+        imp = imports.create_import(file, os.path.basename(file), user, mode=mode,
+                                    encoding=encoding, delimiter=delimiter)
+        report = imports.run(imp, dry_run=dry_run)
+    except ServiceError as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {file} (import #{imp.id}, {mode}): {report['created']} created, "
+               f"{report['updated']} updated, {report['unchanged']} unchanged, "
+               f"{report['rejected']} rejected")
+    for problem in report["rejected_rows"][:20]:
+        click.echo(f"  line {problem['line']} {problem['column']!r} {problem['value']!r}: "
+                   f"{problem['reason']}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

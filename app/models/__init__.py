@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.brand import Brand
+from app.models.imports import Import, ImportChange, ImportProblem, SavedMapping
 from app.models.influencer import (
     AudienceShare,
     AudienceSnapshot,
@@ -19,9 +20,13 @@ __all__ = [
     "AudienceSnapshot",
     "AuditEvent",
     "Brand",
+    "Import",
+    "ImportChange",
+    "ImportProblem",
     "Influencer",
     "Interaction",
     "Relationship",
+    "SavedMapping",
     "SocialAccount",
     "Tag",
     "User",

@@ -95,6 +95,9 @@ class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     informed_on: Mapped[date | None] = mapped_column(Date)
     consent_on: Mapped[date | None] = mapped_column(Date)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The import that created this record (so that reverting it removes it).
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import.id", ondelete="SET NULL"), index=True)
     # Denormalised from the accounts so that list filters and sorts hit an index.
     followers_total: Mapped[int] = mapped_column(Integer, default=0)
     engagement_rate: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,312 @@
+"""CSV import of influencers: upload, preview, dry run, import, revert.
+
+No Flask request needed: the CLI and the background job call the same functions. The file
+is copied under the instance folder (named by the import id, never by the user's name),
+then streamed batch by batch through the import library (app/imports) and written by
+app.services.import_writer. Each batch is committed whole: a rejected row never stops the
+import and never half-writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from app.extensions import db
+from app.imports.dedupe import dedupe_within_file
+from app.imports.mapping import headers_signature, is_field, suggest_mapping
+from app.imports.reading import SAMPLE_SIZE, ReadError, open_rows, read_header, sniff
+from app.imports.rows import ColumnPlan, neutralise_formula, normalise_row
+from app.models import (
+    AudienceShare,
+    AudienceSnapshot,
+    AuditEvent,
+    Import,
+    ImportChange,
+    ImportProblem,
+    Influencer,
+    SavedMapping,
+    SocialAccount,
+    User,
+    influencer_tag,
+)
+from app.models.base import utcnow
+from app.models.imports import IMPORT_MODES
+from app.services import ServiceError
+from app.services.audit import acting_as
+from app.services.import_writer import Importer, undo_change
+
+BATCH = 2000
+CHUNK = 1 << 20
+
+
+def imports_folder() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- saved mappings --------------------------------------------------------------------
+
+def _clean_mapping(mapping: dict[Any, Any], width: int) -> dict[str, str | None]:
+    clean: dict[str, str | None] = {}
+    for key, code in mapping.items():
+        index = int(key)
+        if not 0 <= index < width or not is_field(code):
+            raise ServiceError(f"Unknown field for column {index + 1}: {code}")
+        clean[str(index)] = code
+    return clean
+
+
+def save_mapping(signature: str, mapping: dict[Any, Any], user: User | None) -> SavedMapping:
+    saved = db.session.scalar(select(SavedMapping).where(
+        SavedMapping.headers_signature == signature))
+    if saved is None:
+        saved = SavedMapping(headers_signature=signature)
+        db.session.add(saved)
+    saved.mapping = {str(k): v for k, v in mapping.items()}
+    saved.created_by_id = user.id if user else None
+    db.session.commit()
+    return saved
+
+
+def saved_mapping(signature: str) -> dict[str, str | None] | None:
+    saved = db.session.scalar(select(SavedMapping.mapping).where(
+        SavedMapping.headers_signature == signature))
+    return dict(saved) if saved is not None else None
+
+
+# --- upload and preview ------------------------------------------------------------------
+
+def _copy(source: str | os.PathLike, target: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(source, "rb") as src, open(target, "wb") as out:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size
+
+
+def create_import(source_path: str | os.PathLike, filename: str, user: User | None,
+                  mode: str = "upsert", encoding: str | None = None,
+                  delimiter: str | None = None) -> Import:
+    """Copy the file in, sniff it, read its header, suggest (or re-offer) a mapping."""
+    if mode not in IMPORT_MODES:
+        raise ServiceError("The mode must be create, update or upsert.")
+    if os.path.isdir(source_path):
+        raise ServiceError("This is a folder, not a file.")
+    if not os.path.isfile(source_path):
+        raise ServiceError("The file cannot be opened.")
+    imp = Import(user_id=user.id if user else None, filename=str(filename)[:255], mode=mode,
+                 status="uploaded", created_by_id=user.id if user else None)
+    db.session.add(imp)
+    db.session.flush()
+    target = imports_folder() / f"{imp.id}.csv"
+    try:
+        imp.sha256, imp.size_bytes = _copy(source_path, target)
+        found = sniff(target, encoding, delimiter)
+        rows = open_rows(target, found.encoding, found.delimiter)
+        _line, headers = read_header(rows)
+        rows.close()
+    except (ReadError, OSError) as error:
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        message = str(error) if isinstance(error, ReadError) else "The file cannot be opened."
+        raise ServiceError(message) from error
+    imp.stored_path = str(target)
+    imp.encoding, imp.delimiter = found.encoding, found.delimiter
+    imp.headers = headers
+    imp.headers_signature = headers_signature(headers)
+    mapping = saved_mapping(imp.headers_signature)
+    if mapping is None or any(int(k) >= len(headers) for k in mapping):
+        mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
+    imp.mapping = mapping
+    db.session.commit()
+    return imp
+
+
+def set_mapping(imp: Import, mapping: dict[Any, Any], user: User | None = None,
+                remember: bool = True) -> None:
+    imp.mapping = _clean_mapping(mapping, len(imp.headers))
+    db.session.commit()
+    if remember:
+        save_mapping(imp.headers_signature, imp.mapping, user)
+
+
+def preview(imp: Import, rows: int = 20) -> dict[str, Any]:
+    first: list[list[str]] = []
+    try:
+        stream = open_rows(imp.stored_path, imp.encoding, imp.delimiter)
+        read_header(stream)
+        for _line, cells in stream:
+            first.append(cells)
+            if len(first) >= rows:
+                break
+        stream.close()
+    except ReadError as error:
+        raise ServiceError(str(error)) from error
+    return {"encoding": imp.encoding, "delimiter": imp.delimiter, "headers": imp.headers,
+            "mapping": imp.mapping, "rows": first}
+
+
+# --- running -------------------------------------------------------------------------------
+
+def _expected_lines(path: str, size: int) -> int:
+    with open(path, "rb") as file:
+        sample = file.read(SAMPLE_SIZE)
+    return max(1, int(size * max(1, sample.count(b"\n")) / max(1, len(sample))))
+
+
+def result(imp: Import) -> dict[str, Any]:
+    problems = db.session.execute(
+        select(ImportProblem.line, ImportProblem.column, ImportProblem.value,
+               ImportProblem.reason).where(ImportProblem.import_id == imp.id)
+        .order_by(ImportProblem.line, ImportProblem.id))
+    return {**imp.counts(), "rejected_rows": [
+        {"line": line, "column": column, "value": value, "reason": reason}
+        for line, column, value, reason in problems]}
+
+
+def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = None
+        ) -> dict[str, Any]:
+    """Dry run (counts and problems only) or real import; → the CLI's JSON shape."""
+    if imp.status in {"running", "done", "reverted"} or (
+            imp.status == "failed" and not imp.dry_run):
+        raise ServiceError("This import has already been run.")
+    imp_id, user_id = imp.id, imp.user_id
+    db.session.execute(delete(ImportProblem).where(ImportProblem.import_id == imp_id))
+    imp.status, imp.dry_run, imp.progress, imp.error = "running", dry_run, 0, None
+    imp.started_at, imp.finished_at = utcnow(), None
+    imp.created = imp.updated = imp.unchanged = imp.rejected = imp.total_rows = 0
+    db.session.commit()
+    importer = Importer(imp, dry_run, user_id)
+    try:
+        _stream(imp, importer, progress)
+    except ReadError as error:
+        db.session.rollback()
+        _finish(db.session.get(Import, imp_id), importer, "failed", str(error))
+        raise ServiceError(str(error)) from error
+    except Exception as error:
+        db.session.rollback()
+        _finish(db.session.get(Import, imp_id), importer, "failed", str(error)[:500])
+        raise
+    imp = db.session.get(Import, imp_id)
+    _finish(imp, importer, "checked" if dry_run else "done", None)
+    if not dry_run:
+        _audit(imp, "update" if imp.mode == "update" else "create", user_id)
+    if progress:
+        progress(100)
+    return result(imp)
+
+
+def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | None) -> None:
+    rows = open_rows(imp.stored_path, imp.encoding, imp.delimiter)
+    _line, headers = read_header(rows)
+    plan = ColumnPlan(headers, {int(k): v for k, v in imp.mapping.items()})
+    expected = _expected_lines(imp.stored_path, imp.size_bytes)
+    total = 0
+
+    def normalised():
+        nonlocal total
+        for line, cells in rows:
+            total += 1
+            yield normalise_row(cells, plan, line)
+
+    batch: list = []
+    imp_id = imp.id
+    for item in dedupe_within_file(normalised()):
+        batch.append(item)
+        if len(batch) >= BATCH:
+            _flush(imp_id, importer, batch, total, expected, progress)
+            batch = []
+    _flush(imp_id, importer, batch, total, expected, progress)
+
+
+def _flush(imp_id: int, importer: Importer, batch: list, total: int, expected: int,
+           progress: Callable[[int], None] | None) -> None:
+    importer.process(batch)
+    done = min(99, total * 100 // expected)
+    counts = importer.counts
+    db.session.execute(update(Import).where(Import.id == imp_id).values(
+        progress=done, total_rows=total, created=counts["created"], updated=counts["updated"],
+        unchanged=counts["unchanged"], rejected=counts["rejected"]))
+    db.session.commit()
+    if progress:
+        progress(done)
+
+
+def _finish(imp: Import, importer: Importer, status: str, error: str | None) -> None:
+    counts = importer.counts
+    imp.status, imp.error, imp.finished_at = status, error, utcnow()
+    imp.created, imp.updated = counts["created"], counts["updated"]
+    imp.unchanged, imp.rejected = counts["unchanged"], counts["rejected"]
+    imp.progress = 100 if status in {"done", "checked"} else imp.progress
+    db.session.commit()
+
+
+def _audit(imp: Import, action: str, user_id: int | None) -> None:
+    db.session.add(AuditEvent(user_id=user_id, entity_type="import", entity_id=imp.id,
+                              action=action, changes={**imp.counts(),
+                                                      "file": [None, imp.filename]}))
+    db.session.commit()
+
+
+# --- revert ------------------------------------------------------------------------------
+
+def revert(imp: Import, user: User | None) -> None:
+    """Remove the people the import created, give the ones it updated their values back."""
+    if imp.status == "reverted":
+        raise ServiceError("This import has already been reverted.")
+    if imp.dry_run or imp.status not in {"done", "failed"}:
+        raise ServiceError("Only an import that wrote something can be reverted.")
+    session = db.session
+    changes = session.scalars(select(ImportChange).where(ImportChange.import_id == imp.id)
+                              .order_by(ImportChange.id.desc())).all()
+    with acting_as(user.id if user else None):
+        for change in changes:
+            undo_change(change)
+        created = select(Influencer.id).where(Influencer.import_id == imp.id)
+        for model in (AudienceShare, AudienceSnapshot, SocialAccount):
+            session.execute(delete(model).where(model.influencer_id.in_(created)))
+        session.execute(delete(influencer_tag).where(influencer_tag.c.influencer_id.in_(created)))
+        session.execute(delete(Influencer).where(Influencer.import_id == imp.id))
+        imp.status, imp.reverted_at = "reverted", utcnow()
+        imp.reverted_by_id = user.id if user else None
+        session.add(AuditEvent(user_id=user.id if user else None, entity_type="import",
+                               entity_id=imp.id, action="revert", changes=imp.counts()))
+        session.commit()
+
+
+# --- rejected rows -------------------------------------------------------------------------
+
+def rejected_rows_csv(imp: Import) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(["line", "column", "value", "reason"])
+    query = (select(ImportProblem.line, ImportProblem.column, ImportProblem.value,
+                    ImportProblem.reason).where(ImportProblem.import_id == imp.id)
+             .order_by(ImportProblem.line, ImportProblem.id))
+    for number, (line, column, value, reason) in enumerate(
+            db.session.execute(query.execution_options(yield_per=1000)), 1):
+        writer.writerow([line, neutralise_formula(column), neutralise_formula(value),
+                         neutralise_formula(reason)])
+        if number % 1000 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
