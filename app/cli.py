@@ -179,8 +179,46 @@ def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: st
                    f"{problem['reason']}")
 
 
+network_cli = AppGroup("network", help="The influence network: who relays whom.")
+
+
+@network_cli.command("import")
+@click.argument("file")
+@click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
+@click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
+@click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@in_english
+def import_network_command(file: str, dry_run: bool, encoding: str | None,
+                           delimiter: str | None, as_json: bool) -> None:
+    """Import relationships from a CSV FILE: source, target (handles, profile addresses or
+    emails), kind, weight. Unknown people are reported, never created."""
+    import json
+    import os
+
+    from app.services import network_import
+
+    if not os.path.isfile(file):
+        fail(f"{file} is not a readable file.")
+    try:
+        report = network_import.import_relationships(file, encoding=encoding,
+                                                     delimiter=delimiter, dry_run=dry_run)
+    except ServiceError as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    verb = "Would add" if dry_run else "Added"
+    click.echo(f"{verb} {report['created']} relationships from {file}: "
+               f"{report['unchanged']} already known, {report['rejected']} rejected")
+    for problem in report["rejected_rows"][:20]:
+        click.echo(f"  line {problem['line']} {problem['column']!r} {problem['value']!r}: "
+                   f"{problem['reason']}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(influencers_cli)
+    app.cli.add_command(network_cli)
