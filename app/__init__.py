@@ -88,11 +88,14 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.brands.routes import bp as brands_bp
+    from app.import_wizard import bp as import_wizard_bp
+    from app.import_wizard import routes as _import_views  # noqa: F401 - attaches views
     from app.influencers import bp as influencers_bp
     from app.influencers import routes as _influencer_views  # noqa: F401 - attaches views
     from app.main.routes import bp as main_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp):
+    for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp,
+               import_wizard_bp):
         app.register_blueprint(bp)
 
 

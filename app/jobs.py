@@ -8,12 +8,16 @@ Storage: SQLite file in the instance folder by default (nothing else to start), 
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
+from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from app import ROOT
+
+log = logging.getLogger("relais.jobs")
 
 
 def make_huey() -> Huey:
@@ -34,7 +38,7 @@ huey = make_huey()
 _flask_app = None
 
 
-def flask_app():
+def flask_app() -> Flask:
     """The app a job runs in, built once per worker process."""
     global _flask_app
     if _flask_app is None:
@@ -44,7 +48,57 @@ def flask_app():
     return _flask_app
 
 
+def _job_app() -> Flask:
+    # Inline (immediate mode, tests) the job runs in the app that enqueued it; in a worker
+    # there is none, and the worker's own app is used.
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    return flask_app()
+
+
 @huey.task()
 def ping() -> str:
-    with flask_app().app_context():
+    with _job_app().app_context():
         return "pong"
+
+
+@huey.task()
+def run_import(import_id: int, dry_run: bool) -> dict | None:
+    """Check (dry run) or import one uploaded file, recording progress on its Import row.
+
+    A fresh app context gives the job its own database session, as in a worker process.
+    """
+    with _job_app().app_context():
+        return _run_import(import_id, dry_run)
+
+
+def _run_import(import_id: int, dry_run: bool) -> dict | None:
+    from app.extensions import db
+    from app.models import Import
+    from app.services import ServiceError
+    from app.services import imports as service
+
+    imp = db.session.get(Import, import_id)
+    if imp is None:  # deleted while queued: nothing to do
+        log.warning("import %s vanished before its job ran", import_id)
+        return None
+
+    if imp.status == "running" and imp.started_at is None:
+        # Marked "queued" by the wizard (app.import_wizard.routes.mark_queued): back to the
+        # step it came from, which the service accepts to run from.
+        imp.status = "uploaded" if dry_run else "checked"
+
+    def progress(percent: int) -> None:
+        # The service commits each batch with its progress; committing here too keeps the
+        # bar moving whatever the service does between batches.
+        current = db.session.get(Import, import_id)
+        if current is not None and current.progress != percent:
+            current.progress = max(0, min(100, int(percent)))
+            db.session.commit()
+
+    try:
+        return service.run(imp, dry_run=dry_run, progress=progress)
+    except ServiceError as error:
+        # The service has recorded the failure (status "failed", its reason) already.
+        log.info("import %s refused: %s", import_id, error)
+        return None

@@ -10,7 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from app import create_app
+os.environ.setdefault("RELAIS_JOBS_IMMEDIATE", "1")  # background jobs run inline in tests
+from app import create_app  # noqa: E402 - after the jobs setting above
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.extensions import limiter

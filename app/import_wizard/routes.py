@@ -1,0 +1,335 @@
+"""Import wizard views: upload → preview (reading options, mapping) → dry run → import → result.
+
+Dry runs and imports both run as a background job (app.jobs.run_import); the page of an
+import shows a progress bar while it runs, then the check (dry run) or the result.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import FileStorage
+
+from app.extensions import db
+from app.import_wizard import bp
+from app.import_wizard.forms import (
+    DELIMITERS,
+    ENCODINGS,
+    UploadForm,
+    delimiter_label,
+    delimiter_value,
+    encoding_value,
+    mode_label,
+    preview_form,
+)
+from app.imports.mapping import headers_signature, suggest_mapping
+from app.imports.reading import ReadError, open_rows, read_header
+from app.models import Import, ImportProblem
+from app.security import role_required
+from app.services import ServiceError
+from app.services import imports as service
+from app.services.pagination import paginate, parse_page
+
+PROBLEMS_PER_PAGE = 25
+FINISHED = {"done", "failed", "reverted"}
+REVERTIBLE = {"done", "failed"}  # a failed import may have written its first batches
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _load(import_id: int) -> Import:
+    imp = db.session.get(Import, import_id)
+    if imp is None:
+        abort(404)
+    return imp
+
+
+def _editable(imp: Import) -> bool:
+    """The mapping can still change: nothing has been written (a failed dry run included)."""
+    return imp.status in {"uploaded", "checked"} or (imp.status == "failed" and imp.dry_run)
+
+
+def _is_running(imp: Import) -> bool:
+    return imp.status == "running"
+
+
+def _next_url(imp: Import) -> str:
+    """Where an import's page leads once nothing runs."""
+    if imp.status == "uploaded":
+        return url_for(".preview", import_id=imp.id)
+    if imp.status == "checked":
+        return url_for(".check", import_id=imp.id)
+    return url_for(".show", import_id=imp.id)
+
+
+@bp.get("/")
+@role_required("member")
+def index():
+    stmt = (select(Import).options(joinedload(Import.user))
+            .order_by(Import.id.desc()))
+    page = paginate(stmt, parse_page(request.args.get("page")),
+                    current_app.config["RELAIS_PAGE_SIZE"])
+    return render_template("import_wizard/index.html", page=page, mode_label=mode_label)
+
+
+def display_name(filename: str | None) -> str:
+    """The uploaded file's name, for display only: no folders, no control characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("", name).strip()
+    return name[:255] or "import.csv"
+
+
+def _create_from_upload(storage: FileStorage, mode: str) -> Import:
+    # The upload goes to a temporary file whose name we choose, never one built from the
+    # user's file name; the service keeps its own copy under instance/imports/.
+    handle, temporary = tempfile.mkstemp(prefix="relais-upload-", suffix=".csv")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            shutil.copyfileobj(storage.stream, out, 1024 * 1024)
+        return service.create_import(temporary, display_name(storage.filename),
+                                     current_user, mode=mode)
+    finally:
+        os.unlink(temporary)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("member")
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            imp = _create_from_upload(form.file.data, form.mode.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(error)]
+        else:
+            return redirect(url_for(".preview", import_id=imp.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("import_wizard/upload.html", form=form), status
+
+
+def _initial_mapping(imp: Import) -> dict[str, str]:
+    return {f"col_{index}": (imp.mapping or {}).get(str(index)) or ""
+            for index in range(len(imp.headers or []))}
+
+
+def _options_changed(form, imp: Import) -> bool:
+    return (form.encoding.data != encoding_value(imp.encoding)
+            or form.delimiter.data != delimiter_value(imp.delimiter))
+
+
+def _chosen_encoding(value: str) -> str:
+    return ENCODINGS.get(value, value)
+
+
+@bp.route("/<int:import_id>/preview", methods=["GET", "POST"])
+@role_required("member")
+def preview(import_id: int):
+    imp = _load(import_id)
+    if not _editable(imp):
+        flash(_("This import has already run: its mapping can no longer change."), "error")
+        return redirect(url_for(".show", import_id=imp.id))
+    if request.method == "POST":
+        form = preview_form(imp.headers or [], imp.encoding)
+        if form.validate():
+            return _apply_preview(imp, form)
+        status = 400
+    else:
+        form = preview_form(imp.headers or [], imp.encoding, formdata=None, data={
+            "encoding": encoding_value(imp.encoding),
+            "delimiter": delimiter_value(imp.delimiter), **_initial_mapping(imp)})
+        status = 200
+    return _preview_page(imp, form), status
+
+
+def _apply_preview(imp: Import, form):
+    encoding = _chosen_encoding(form.encoding.data)
+    delimiter = DELIMITERS[form.delimiter.data]
+    if form.check.data and not _options_changed(form, imp):
+        try:
+            service.set_mapping(imp, form.mapping(), current_user,
+                                remember=bool(form.remember.data))
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(".preview", import_id=imp.id))
+        _enqueue(imp, dry_run=True)
+        return redirect(url_for(".show", import_id=imp.id))
+    # New reading options: the headers may differ, so the mapping is suggested again.
+    try:
+        set_reading(imp, encoding=encoding, delimiter=delimiter)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("The file was read again with these settings: check the mapping."), "info")
+    return redirect(url_for(".preview", import_id=imp.id))
+
+
+def _preview_page(imp: Import, form):
+    try:
+        data, problem = service.preview(imp, rows=20), None
+    except ServiceError as error:
+        db.session.rollback()
+        data, problem = None, str(error)
+    return render_template(
+        "import_wizard/preview.html", imp=imp, form=form, data=data, problem=problem,
+        delimiter_label=delimiter_label, mode_label=mode_label,
+    )
+
+
+# The two helpers below write the Import row; they belong in app/services/imports.py and
+# live here only until that module offers them.
+
+def set_reading(imp: Import, encoding: str, delimiter: str) -> None:
+    """Read the header again with the user's encoding and delimiter; suggest a mapping."""
+    try:
+        rows = open_rows(imp.stored_path, encoding, delimiter)
+        _line, headers = read_header(rows)
+        rows.close()
+    except ReadError as error:
+        raise ServiceError(_(error.template, **error.params)) from error
+    imp.encoding, imp.delimiter, imp.headers = encoding, delimiter, headers
+    imp.headers_signature = headers_signature(headers)
+    mapping = service.saved_mapping(imp.headers_signature)
+    if mapping is None or any(int(k) >= len(headers) for k in mapping):
+        mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
+    imp.mapping = mapping
+    db.session.commit()
+
+
+def mark_queued(imp: Import, dry_run: bool) -> None:
+    """"Running, not started yet" (no started_at): the page shows a progress bar at once,
+    and a second click cannot queue it twice. app.jobs.run_import undoes it at start."""
+    imp.status, imp.dry_run, imp.progress = "running", dry_run, 0
+    imp.started_at = imp.finished_at = None
+    imp.error = None
+    db.session.commit()
+
+
+def _enqueue(imp: Import, dry_run: bool) -> None:
+    from app.jobs import run_import
+
+    mark_queued(imp, dry_run=dry_run)
+    run_import(imp.id, dry_run)
+
+
+@bp.get("/<int:import_id>/check")
+@role_required("member")
+def check(import_id: int):
+    imp = _load(import_id)
+    if imp.status != "checked":
+        return redirect(_next_url(imp))
+    return render_template("import_wizard/check.html", imp=imp, **_problems(imp),
+                           delimiter_label=delimiter_label, mode_label=mode_label)
+
+
+def _problems(imp: Import) -> dict:
+    where = ImportProblem.import_id == imp.id
+    count = func.count(ImportProblem.id)
+    reasons = db.session.execute(
+        select(ImportProblem.reason, count).where(where)
+        .group_by(ImportProblem.reason).order_by(count.desc(), ImportProblem.reason).limit(50)
+    ).all()
+    problems = paginate(
+        select(ImportProblem).where(where).order_by(ImportProblem.line, ImportProblem.id),
+        parse_page(request.args.get("page")), PROBLEMS_PER_PAGE, {"import_id": imp.id},
+    )
+    return {"reasons": reasons, "problems": problems}
+
+
+@bp.post("/<int:import_id>/start")
+@role_required("member")
+def start(import_id: int):
+    imp = _load(import_id)
+    if imp.status != "checked":
+        flash(_("Check the file (dry run) before importing it."), "error")
+        return redirect(_next_url(imp))
+    _enqueue(imp, dry_run=False)
+    return redirect(url_for(".show", import_id=imp.id))
+
+
+@bp.get("/<int:import_id>")
+@role_required("member")
+def show(import_id: int):
+    imp = _load(import_id)
+    if imp.status in {"uploaded", "checked"}:
+        return redirect(_next_url(imp))
+    context = _problems(imp) if imp.status in FINISHED else {}
+    return render_template("import_wizard/show.html", imp=imp, running=_is_running(imp),
+                           mode_label=mode_label, reason=_public_error(imp.error), **context)
+
+
+def _public_error(error: str | None) -> str | None:
+    """A reading error is shown as it is; an unexpected one (a traceback's last line, SQL)
+    is not: it says nothing useful to the user and may reveal internals."""
+    if not error or "\n" in error or "SQL" in error or len(error) > 300:
+        return None
+    return error
+
+
+@bp.get("/<int:import_id>/progress")
+@role_required("member")
+def progress(import_id: int):
+    imp = _load(import_id)
+    running = _is_running(imp)
+    response = current_app.make_response(render_template(
+        "import_wizard/_progress.html", imp=imp, running=running))
+    if not running and request.headers.get("HX-Request"):
+        # Finished: htmx loads the next step's page (the partial alone links to it).
+        response.headers["HX-Redirect"] = _next_url(imp)
+    return response
+
+
+@bp.get("/<int:import_id>/rejected.csv")
+@role_required("member")
+def rejected_csv(import_id: int):
+    imp = _load(import_id)
+    body = _rejected_rows(current_app._get_current_object(), imp.id)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="import-{imp.id}-rejected-rows.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+def _rejected_rows(app, import_id: int):
+    """The report is read after the request's context is gone, under an application
+    context of its own (see influencers.listing._in_own_context: the first, empty piece
+    may be read from another contextvars context than the rest)."""
+    yield b""
+    with app.app_context():
+        yield from service.rejected_rows_csv(db.session.get(Import, import_id))
+
+
+@bp.post("/<int:import_id>/revert")
+@role_required("member")
+def revert(import_id: int):
+    imp = _load(import_id)
+    if imp.status not in REVERTIBLE or imp.dry_run:
+        flash(_("Only an import that wrote something can be reverted."), "error")
+        return redirect(_next_url(imp))
+    try:
+        service.revert(imp, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("The import was reverted: the people it created are removed and the ones it "
+                "updated have their previous values back."), "success")
+    return redirect(url_for(".show", import_id=imp.id))
