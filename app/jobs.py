@@ -84,7 +84,7 @@ def _run_import(import_id: int, dry_run: bool) -> dict | None:
         return None
 
     if imp.status == "running" and imp.started_at is None:
-        # Marked "queued" by the wizard (app.import_wizard.routes.mark_queued): back to the
+        # Marked "queued" by the wizard (app.services.imports.mark_queued): back to the
         # step it came from, which the service accepts to run from.
         imp.status = "uploaded" if dry_run else "checked"
 

@@ -39,8 +39,6 @@ from app.import_wizard.forms import (
     mode_label,
     preview_form,
 )
-from app.imports.mapping import headers_signature, suggest_mapping
-from app.imports.reading import ReadError, open_rows, read_header
 from app.models import Import, ImportProblem
 from app.security import role_required
 from app.services import ServiceError
@@ -173,7 +171,7 @@ def _apply_preview(imp: Import, form):
         return redirect(url_for(".show", import_id=imp.id))
     # New reading options: the headers may differ, so the mapping is suggested again.
     try:
-        set_reading(imp, encoding=encoding, delimiter=delimiter)
+        service.set_reading(imp, encoding=encoding, delimiter=delimiter)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -197,36 +195,10 @@ def _preview_page(imp: Import, form):
 # The two helpers below write the Import row; they belong in app/services/imports.py and
 # live here only until that module offers them.
 
-def set_reading(imp: Import, encoding: str, delimiter: str) -> None:
-    """Read the header again with the user's encoding and delimiter; suggest a mapping."""
-    try:
-        rows = open_rows(imp.stored_path, encoding, delimiter)
-        _line, headers = read_header(rows)
-        rows.close()
-    except ReadError as error:
-        raise ServiceError(_(error.template, **error.params)) from error
-    imp.encoding, imp.delimiter, imp.headers = encoding, delimiter, headers
-    imp.headers_signature = headers_signature(headers)
-    mapping = service.saved_mapping(imp.headers_signature)
-    if mapping is None or any(int(k) >= len(headers) for k in mapping):
-        mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
-    imp.mapping = mapping
-    db.session.commit()
-
-
-def mark_queued(imp: Import, dry_run: bool) -> None:
-    """"Running, not started yet" (no started_at): the page shows a progress bar at once,
-    and a second click cannot queue it twice. app.jobs.run_import undoes it at start."""
-    imp.status, imp.dry_run, imp.progress = "running", dry_run, 0
-    imp.started_at = imp.finished_at = None
-    imp.error = None
-    db.session.commit()
-
-
 def _enqueue(imp: Import, dry_run: bool) -> None:
     from app.jobs import run_import
 
-    mark_queued(imp, dry_run=dry_run)
+    service.mark_queued(imp, dry_run=dry_run)
     run_import(imp.id, dry_run)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.extensions import db
@@ -310,3 +311,31 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return data
+
+
+# --- used by the wizard and the job --------------------------------------------------
+
+def set_reading(imp: Import, encoding: str, delimiter: str) -> None:
+    """Read the header again with the user's encoding and delimiter; suggest a mapping."""
+    try:
+        rows = open_rows(imp.stored_path, encoding, delimiter)
+        _line, headers = read_header(rows)
+        rows.close()
+    except ReadError as error:
+        raise ServiceError(_(error.template, **error.params)) from error
+    imp.encoding, imp.delimiter, imp.headers = encoding, delimiter, headers
+    imp.headers_signature = headers_signature(headers)
+    mapping = saved_mapping(imp.headers_signature)
+    if mapping is None or any(int(k) >= len(headers) for k in mapping):
+        mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
+    imp.mapping = mapping
+    db.session.commit()
+
+
+def mark_queued(imp: Import, dry_run: bool) -> None:
+    """"Running, not started yet" (no started_at): the page shows a progress bar at once,
+    and a second click cannot queue it twice. app.jobs.run_import undoes it at start."""
+    imp.status, imp.dry_run, imp.progress = "running", dry_run, 0
+    imp.started_at = imp.finished_at = None
+    imp.error = None
+    db.session.commit()
