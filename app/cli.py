@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 
 import click
@@ -155,7 +156,6 @@ def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: st
                                delimiter: str | None, as_email: str | None,
                                as_json: bool) -> None:
     """Import influencers from a CSV FILE (exit 0 when it was read, even with rejected rows)."""
-    import json
     import os
 
     from app.services import imports
@@ -167,13 +167,19 @@ def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: st
         report = imports.run(imp, dry_run=dry_run)
     except ServiceError as error:
         fail(str(error))
+    verb = "Would import" if dry_run else "Imported"
+    _print_report(report, as_json, (
+        f"{verb} {file} (import #{imp.id}, {mode}): {report['created']} created, "
+        f"{report['updated']} updated, {report['unchanged']} unchanged, "
+        f"{report['rejected']} rejected"))
+
+
+def _print_report(report: dict, as_json: bool, summary: str) -> None:
+    """One JSON object (--json), or a summary line and the first rejected rows."""
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return
-    verb = "Would import" if dry_run else "Imported"
-    click.echo(f"{verb} {file} (import #{imp.id}, {mode}): {report['created']} created, "
-               f"{report['updated']} updated, {report['unchanged']} unchanged, "
-               f"{report['rejected']} rejected")
+    click.echo(summary)
     for problem in report["rejected_rows"][:20]:
         click.echo(f"  line {problem['line']} {problem['column']!r} {problem['value']!r}: "
                    f"{problem['reason']}")
@@ -193,7 +199,6 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
                            delimiter: str | None, as_json: bool) -> None:
     """Import relationships from a CSV FILE: source, target (handles, profile addresses or
     emails), kind, weight. Unknown people are reported, never created."""
-    import json
     import os
 
     from app.services import network_import
@@ -205,15 +210,10 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
                                                      delimiter=delimiter, dry_run=dry_run)
     except ServiceError as error:
         fail(str(error))
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-        return
     verb = "Would add" if dry_run else "Added"
-    click.echo(f"{verb} {report['created']} relationships from {file}: "
-               f"{report['unchanged']} already known, {report['rejected']} rejected")
-    for problem in report["rejected_rows"][:20]:
-        click.echo(f"  line {problem['line']} {problem['column']!r} {problem['value']!r}: "
-                   f"{problem['reason']}")
+    _print_report(report, as_json, (
+        f"{verb} {report['created']} relationships from {file}: "
+        f"{report['unchanged']} already known, {report['rejected']} rejected"))
 
 
 def register_commands(app: Flask) -> None:

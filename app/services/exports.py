@@ -122,15 +122,16 @@ def stream(filters: dict[str, Any], user_id: int | None, sort: str = "name",
     writer = csv.writer(buffer, delimiter=DELIMITERS[delimiter])
     buffer.write(BOM)
     writer.writerow(COLUMNS)
-    yield _drain(buffer)
+    yield drain(buffer)
     for number, row in enumerate(rows(filters, user_id, sort, size=size), start=1):
         writer.writerow(row)
         if number % 500 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
+            yield drain(buffer)
+    yield drain(buffer)
 
 
-def _drain(buffer: io.StringIO) -> bytes:
+def drain(buffer: io.StringIO) -> bytes:
+    """What a CSV writer put in `buffer` so far, as UTF-8 bytes; the buffer is emptied."""
     data = buffer.getvalue().encode("utf-8")
     buffer.seek(0)
     buffer.truncate()

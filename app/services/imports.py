@@ -43,6 +43,7 @@ from app.models.base import utcnow
 from app.models.imports import IMPORT_MODES
 from app.services import ServiceError
 from app.services.audit import acting_as
+from app.services.exports import drain
 from app.services.import_writer import Importer, undo_change
 
 BATCH = 2000
@@ -302,15 +303,10 @@ def rejected_rows_csv(imp: Import) -> Iterator[bytes]:
         writer.writerow([line, neutralise_formula(column), neutralise_formula(value),
                          neutralise_formula(reason)])
         if number % 1000 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
+            yield drain(buffer)
+    yield drain(buffer)
 
 
-def _drain(buffer: io.StringIO) -> bytes:
-    data = buffer.getvalue().encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    return data
 
 
 # --- used by the wizard and the job --------------------------------------------------
