@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from babel.numbers import format_percent as babel_percent
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from app.extensions import babel
@@ -63,9 +63,16 @@ def day(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def stored_message(text: str | None) -> str:
+    """A message stored in English (an import's rejection reason): translated when the
+    catalog knows it as is, shown as stored otherwise. Never %-formatted."""
+    return gettext(text) if text else ""
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(number=number, percent=percent, compact=compact, day=day)
+    app.jinja_env.filters.update(number=number, percent=percent, compact=compact, day=day,
+                                 message=stored_message)
     from app.i18n.labels import label, role_label
     from app.security import safe_http_url
 

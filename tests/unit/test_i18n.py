@@ -42,3 +42,13 @@ def test_dates(app):
         assert day(date(2026, 3, 5)) == "5 mars 2026"
     with app.test_request_context(), force_locale("en"):
         assert day(date(2026, 3, 5)) == "Mar 5, 2026"
+
+
+def test_stored_english_messages_are_translated_when_known(app):
+    from app.i18n import stored_message
+
+    with app.test_request_context(), force_locale("fr"):
+        assert stored_message("not a number") == "n'est pas un nombre"
+        assert stored_message("more than 100 %") == "plus de 100 %"
+        assert stored_message("line 12 of something unknown") == "line 12 of something unknown"
+        assert stored_message(None) == ""
