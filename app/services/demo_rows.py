@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models.influencer import AGE_BANDS, AGE_COLUMNS, INTERACTION_KINDS, KINDS, STATUSES
 from app.models.network import RELATIONSHIP_KINDS
+from app.services import search_index
 
 CHUNK = 5_000
 TOPICS = (
@@ -161,7 +162,9 @@ class Rows:
         elif self.dialect == "sqlite":
             marks = ", ".join("?" * len(columns))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-            self.raw.cursor().executemany(sql, rows)
+            ids = [row[0] for row in rows] if table == "influencer" else []
+            with search_index.bulk_insert(self.session, ids):
+                self.raw.cursor().executemany(sql, rows)
         else:  # any other database: SQLAlchemy's own executemany
             self.session.execute(insert(db.metadata.tables[table]),
                                  [dict(zip(columns, row, strict=True)) for row in rows])

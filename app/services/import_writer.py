@@ -39,6 +39,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.imports import VALUE_LIMIT
 from app.models.influencer import AGE_COLUMNS
+from app.services import search_index
 
 PERSON_FIELDS = ("display_name", "legal_name", "email", "phone", "city", "country", "kind",
                  "status", "notes", "languages", "agent_name", "agent_email", "date_of_birth")
@@ -437,7 +438,8 @@ class Importer:
                          "address": None, "tax_country": None, "informed_on": None,
                          "consent_on": None, "erased_at": None, "deleted_at": None,
                          "version": 1, "created_at": now, "updated_at": now})
-        db.session.execute(insert(_INF), rows)
+        with search_index.bulk_insert(db.session, [row["id"] for row in rows]):
+            db.session.execute(insert(_INF), rows)
 
     def _insert_accounts(self, accounts: list[tuple[Person, tuple[str, str]]], now) -> None:
         if not accounts:

@@ -22,7 +22,8 @@ depends_on = None
 
 # Migration 0001's FTS5 triggers, copied so that this revision stays self-contained.
 SQLITE_TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS influencer_fts_insert AFTER INSERT ON influencer BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS influencer_fts_insert AFTER INSERT ON influencer "
+    "WHEN NOT EXISTS (SELECT 1 FROM influencer_fts_pause) BEGIN "
     "INSERT INTO influencer_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     "CREATE TRIGGER IF NOT EXISTS influencer_fts_delete AFTER DELETE ON influencer BEGIN "
     "INSERT INTO influencer_fts(influencer_fts, rowid, search_text) "

@@ -104,3 +104,28 @@ def test_search_follows_edits_and_deletions(db):
     db.session.delete(person)
     db.session.commit()
     assert found("rivière") == set()
+
+
+def test_bulk_inserts_are_searchable_and_the_trigger_comes_back(db):
+    """Bulk loads pause SQLite's per-row search trigger and index their batch at once."""
+    from sqlalchemy import insert, select, text
+
+    from app.models import Influencer
+    from app.services import search_index
+
+    rows = [{"id": 900 + n, "display_name": f"Bulk {n}", "search_text": f"bulkperson{n}",
+             "kind": "other", "status": "prospect", "data_source": "import",
+             "lawful_basis": "legitimate_interest", "followers_total": 0, "version": 1}
+            for n in range(3)]
+    with search_index.bulk_insert(db.session, [r["id"] for r in rows]):
+        db.session.execute(insert(Influencer.__table__), rows)
+        if db.engine.dialect.name == "sqlite":  # paused: nothing indexed row by row
+            assert db.session.execute(text(
+                "SELECT count(*) FROM influencer_fts WHERE search_text GLOB '*bulkperson*'"
+            )).scalar() == 0
+    db.session.commit()
+    found = set(db.session.scalars(select(Influencer.id).where(listing._search("bulkperson"))))
+    assert found == {900, 901, 902}
+    later = make_influencer(display_name="Single Afterwards")  # the trigger indexes it
+    assert set(db.session.scalars(
+        select(Influencer.id).where(listing._search("single afterwards")))) == {later.id}
