@@ -78,13 +78,12 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
         self.RELAIS_PAGE_SIZE = _int("RELAIS_PAGE_SIZE", 50)
 
-        self.HUEY_IMMEDIATE = _bool("RELAIS_JOBS_IMMEDIATE", False)
-        self.HUEY_SQLITE_PATH = str(Path(instance_path) / "jobs.sqlite3")
         self.TESTING = False
 
 
 class TestConfig(Config):
-    """Used by the test suite: same code paths, faster hashing, jobs run inline."""
+    """Used by the test suite: same code paths, faster hashing (jobs run inline through
+    RELAIS_JOBS_IMMEDIATE=1, set by tests/conftest.py before app.jobs is imported)."""
 
     def __init__(self, instance_path: str, database_url: str) -> None:
         super().__init__(instance_path)
@@ -98,5 +97,4 @@ class TestConfig(Config):
         self.SESSION_COOKIE_SECURE = False
         self.REMEMBER_COOKIE_SECURE = False
         self.RATELIMIT_STORAGE_URI = "memory://"
-        self.HUEY_IMMEDIATE = True
         self.RELAIS_HSTS = False
