@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.i18n.labels import choices
 from app.influencers.forms import CountField, PercentField
@@ -53,6 +54,9 @@ class FilterForm(FlaskForm):
                               render_kw={"maxlength": 2, "placeholder": "FR"})
     age_band = SelectField(_l("Audience: age band"), default="")
     age_min = _percent(_l("Audience: age band at least (%)"))
+    # Set by the import wizard's "see the imported people" link; kept while filtering.
+    import_id = IntegerField(widget=HiddenInput(),
+                             validators=[Optional(), NumberRange(1, 2_147_483_647)])
     sort = SelectField(_l("Sort by"), default="name")
     per_page = SelectField(_l("Per page"), default=str(PER_PAGE[0]))
 

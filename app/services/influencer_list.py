@@ -122,6 +122,8 @@ def conditions(filters: dict[str, Any], user_id: int | None) -> list:
             where.append(Influencer.owner_id.is_(None))
         else:
             where.append(Influencer.owner_id == (user_id if owner == "me" else int(owner)))
+    if "import_id" in filters:
+        where.append(Influencer.import_id == filters["import_id"])
     if "tag" in filters:
         tag_ids = _tag_ids(filters["tag"], partial=False)
         where.append(_tagged(tag_ids) if tag_ids else false())

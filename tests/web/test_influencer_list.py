@@ -356,3 +356,19 @@ def test_one_filter_leaves_the_others_valid(member_client, people, query):
 def test_follower_filters_read_numbers_as_people_type_them(member_client, people, typed):
     response = member_client.get("/influencers/", query_string={"followers_min": typed})
     assert sorted(names(response)) == ["Alice Martin", "Bruno Leroy"]
+
+
+def test_filter_by_import_shows_the_people_it_created(member_client, people, db):
+    from app.models import Import
+
+    imp = Import(user_id=member_client.user.id, filename="list.csv", sha256="0" * 64,
+                 size_bytes=1, encoding="utf-8", delimiter=";", mode="upsert", mapping={},
+                 headers=[], headers_signature="x", status="done", stored_path="unused")
+    db.session.add(imp)
+    db.session.commit()
+    people["bruno"].import_id = imp.id
+    db.session.commit()
+    response = member_client.get(f"/influencers/?import_id={imp.id}&sort=-created")
+    assert names(response) == ["Bruno Leroy"]
+    assert f'name="import_id" type="hidden" value="{imp.id}"' in response.get_data(as_text=True)
+    assert member_client.get("/influencers/?import_id=abc").status_code in (200, 400)
