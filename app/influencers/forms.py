@@ -81,49 +81,53 @@ def parse_number(text: str, whole: bool) -> float:
     return float(t) * factor
 
 
-class CountField(StringField):
-    """A whole number of followers, posts…; `data` is an int or None."""
+class _TypedNumberField(StringField):
+    """A number typed as people write it; what they typed is shown back on errors."""
 
     def process_formdata(self, valuelist):
         self.data = None
         raw = clean(valuelist[0]) if valuelist else ""
-        if not raw:
-            return
+        if raw:
+            self.data = self.convert(raw)
+
+    def convert(self, raw: str):
+        raise NotImplementedError
+
+    def shown(self) -> str:
+        return str(self.data)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.shown()
+
+
+class CountField(_TypedNumberField):
+    """A whole number of followers, posts…; `data` is an int or None."""
+
+    def convert(self, raw: str) -> int:
         try:
             number = parse_number(raw, whole=True)
         except ValueError:
             raise ValueError(_l("Type a whole number, e.g. 12 400 or 12,4 k.")) from None
         if number != int(number) or not 0 <= number <= COUNT_MAX:
             raise ValueError(_l("Type a whole number between 0 and 2 billion."))
-        self.data = int(number)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return int(number)
 
 
-class PercentField(StringField):
+class PercentField(_TypedNumberField):
     """A percentage typed as "3,2" or "3.2 %"; `data` is the share (0.032) or None."""
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        raw = clean(valuelist[0]) if valuelist else ""
-        if not raw:
-            return
+    def convert(self, raw: str) -> float:
         try:
             value = parse_number(raw, whole=False)
         except ValueError:
             raise ValueError(_l("Type a percentage, e.g. 3,2.")) from None
         if not 0 <= value <= 100:
             raise ValueError(_l("A percentage is between 0 and 100."))
-        self.data = round(value / 100, 6)
+        return round(value / 100, 6)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
+    def shown(self) -> str:
         return format_decimal(round(self.data * 100, 4), format="0.##")
 
 
