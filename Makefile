@@ -65,6 +65,9 @@ bench: install-test
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.list_page
 	$(BIN)/python -m bench.load_list
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.load_list
+	$(BIN)/python -m bench.import
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.import
+	$(BIN)/python -m bench.import --rows 1000000
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Config | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=os.environ.get("RELAIS_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_path=config.INSTANCE_PATH if config else os.environ.get(
+            "RELAIS_INSTANCE_PATH", str(ROOT / "instance")),
         template_folder=str(ROOT / "templates"),
     )
     app.config.from_object(config or Config(app.instance_path))
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.brands.routes import bp as brands_bp
     from app.import_wizard import bp as import_wizard_bp
+    from app.import_wizard import relationships as _relationship_views  # noqa: F401
     from app.import_wizard import routes as _import_views  # noqa: F401 - attaches views
     from app.influencers import bp as influencers_bp
     from app.influencers import routes as _influencer_views  # noqa: F401 - attaches views

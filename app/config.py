@@ -41,6 +41,7 @@ class Config:
     """Production-grade defaults; `RELAIS_ENV=development` relaxes cookie security only."""
 
     def __init__(self, instance_path: str) -> None:
+        self.INSTANCE_PATH = instance_path  # uploads, SQLite files, the job queue
         self.ENV = os.environ.get("RELAIS_ENV", "production")
         development = self.ENV == "development"
         self.SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET if development else "")

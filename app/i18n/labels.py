@@ -57,6 +57,13 @@ LABELS = {
         "brand": _l("Brand"), "influencer": _l("Influencer"),
         "social_account": _l("Social account"), "audience_snapshot": _l("Audience snapshot"),
         "interaction": _l("Interaction"), "user": _l("User"), "import": _l("Import"),
+        "relationships": _l("Influence network"),
+    },
+    # Kinds of edge of the influence network (app.models.network.RELATIONSHIP_KINDS).
+    "relationship": {
+        "follows": _l("Follow"), "mentions": _l("Mention"), "reposts": _l("Repost"),
+        "collaborated": _l("Collaboration"), "same_agency": _l("Same agency"),
+        "audience_overlap": _l("Audience overlap"),
     },
     # Column names as the audit log shows them; unknown ones print as they are.
     "field": {
@@ -85,6 +92,8 @@ LABELS = {
         "user_id": _l("By"), "created_by_id": _l("Created by"), "source": _l("Source"),
         "is_latest": _l("Latest"), "followers_total": _l("Followers (all accounts)"),
         "reason": _l("Reason"), "erased": _l("Erased"),
+        "created": _l("Created"), "unchanged": _l("Unchanged"), "rejected": _l("Rejected"),
+        "file": _l("File"),
     },
     "sector": {
         "cosmetics": _l("Cosmetics"), "fashion": _l("Fashion"), "food": _l("Food"),

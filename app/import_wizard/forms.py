@@ -1,4 +1,5 @@
-"""The wizard's forms: the upload, and the preview (reading options and column mapping)."""
+"""The wizard's forms: the upload, the preview (reading options and column mapping), and the
+relationships (network edges) upload."""
 
 from __future__ import annotations
 
@@ -122,3 +123,40 @@ def preview_form(headers: list[str], encoding: str | None, **kwargs) -> PreviewF
         form.encoding.choices.append((current, current))
     form.delimiter.choices = [(value, delimiter_label(char)) for value, char in DELIMITERS.items()]
     return form
+
+
+AUTO = ""  # the reading selects' value for "detect it from the file"
+
+
+class RelationshipImportForm(FlaskForm):
+    """Relationships (the network's edges): a file, optional reading overrides, check or run.
+
+    Without the "Import the relationships" button (Enter in a field, a bare POST) the file
+    is only checked.
+    """
+
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(_l("Choose a file to import.")),
+        FileAllowed(["csv", "txt"], _l("Only .csv or .txt files can be imported.")),
+    ])
+    encoding = SelectField(_l("Encoding"), default=AUTO)
+    delimiter = SelectField(_l("Delimiter"), default=AUTO)
+    check = SubmitField(_l("Check only (dry run)"))
+    run = SubmitField(_l("Import the relationships"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        detect = (AUTO, _("Detect from the file"))
+        self.encoding.choices = [detect, *[(value, value) for value in ENCODINGS]]
+        self.delimiter.choices = [detect, *[(value, delimiter_label(character))
+                                            for value, character in DELIMITERS.items()]]
+
+    @property
+    def dry_run(self) -> bool:
+        return not self.run.data
+
+    def reading(self) -> tuple[str | None, str | None]:
+        """(encoding, delimiter) for the reader; None where the file decides."""
+        encoding, delimiter = self.encoding.data, self.delimiter.data
+        return (ENCODINGS[encoding] if encoding else None,
+                DELIMITERS[delimiter] if delimiter else None)

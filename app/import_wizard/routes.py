@@ -6,10 +6,12 @@ import shows a progress bar while it runs, then the check (dry run) or the resul
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 from flask import (
     Response,
@@ -93,17 +95,24 @@ def display_name(filename: str | None) -> str:
     return name[:255] or "import.csv"
 
 
-def _create_from_upload(storage: FileStorage, mode: str) -> Import:
-    # The upload goes to a temporary file whose name we choose, never one built from the
-    # user's file name; the service keeps its own copy under instance/imports/.
+@contextlib.contextmanager
+def saved_upload(storage: FileStorage) -> Iterator[str]:
+    """The upload in a temporary file whose name we choose, never one built from the user's
+    file name; deleted on the way out, whatever happened."""
     handle, temporary = tempfile.mkstemp(prefix="relais-upload-", suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             shutil.copyfileobj(storage.stream, out, 1024 * 1024)
-        return service.create_import(temporary, display_name(storage.filename),
-                                     current_user, mode=mode)
+        yield temporary
     finally:
         os.unlink(temporary)
+
+
+def _create_from_upload(storage: FileStorage, mode: str) -> Import:
+    # The service keeps its own copy under instance/imports/.
+    with saved_upload(storage) as temporary:
+        return service.create_import(temporary, display_name(storage.filename),
+                                     current_user, mode=mode)
 
 
 @bp.route("/new", methods=["GET", "POST"])

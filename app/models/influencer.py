@@ -230,8 +230,6 @@ class AudienceShare(db.Model):
     snapshot: Mapped[AudienceSnapshot] = relationship(back_populates="shares")
 
     __table_args__ = (
-        Index("ix_audience_share_filter", "dimension", "key", "is_latest", "share",
-              "influencer_id"),
         Index("ix_audience_share_influencer", "influencer_id", "dimension", "key"),
         Index("ix_audience_share_snapshot", "snapshot_id"),
     )

@@ -8,13 +8,13 @@ from bisect import bisect
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models.influencer import AGE_BANDS, AGE_COLUMNS, INTERACTION_KINDS, KINDS, STATUSES
 from app.models.network import RELATIONSHIP_KINDS
-from app.services import search_index
+from app.services.bulk import RawInserter
 
 CHUNK = 5_000
 TOPICS = (
@@ -101,10 +101,10 @@ class Rows:
 
     def __init__(self, session: Session, rng: random.Random, pools, owners: list[int],
                  tag_ids: dict[str, int]) -> None:
-        conn = session.connection()
+        self.inserter = RawInserter(session)
         self.session, self.rng, self.owners = session, rng, owners or [None]
-        self.dialect = conn.dialect.name
-        self.raw = conn.connection.dbapi_connection
+        self.dialect = self.inserter.dialect
+        self.raw = self.inserter.raw
         self.firsts, self.lasts = pools
         self.tag_ids = tag_ids
         self.next_id = {t: self._max_id(t) + 1 for t in COLUMNS if t != "influencer_tag"}
@@ -142,32 +142,14 @@ class Rows:
         return self.session.scalar(select(func.max(model_table.c.id))) or 0
 
     def _ts(self, value: datetime):
-        # SQLite stores SQLAlchemy DateTimes as this exact text; psycopg takes the object.
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.dialect == "sqlite" else value
+        return self.inserter.ts(value)
 
     def _day(self, value: date):
-        return value.isoformat() if self.dialect == "sqlite" else value
+        return self.inserter.day(value)
 
     def write(self, table: str, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        columns = COLUMNS[table]
         self.counts[table] += len(rows)
-        if self.dialect == "postgresql":
-            with self.raw.cursor() as cur, cur.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif self.dialect == "sqlite":
-            marks = ", ".join("?" * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-            ids = [row[0] for row in rows] if table == "influencer" else []
-            with search_index.bulk_insert(self.session, ids):
-                self.raw.cursor().executemany(sql, rows)
-        else:  # any other database: SQLAlchemy's own executemany
-            self.session.execute(insert(db.metadata.tables[table]),
-                                 [dict(zip(columns, row, strict=True)) for row in rows])
+        self.inserter.insert(table, COLUMNS[table], rows)
 
     def take_id(self, table: str) -> int:
         value = self.next_id[table]

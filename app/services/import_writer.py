@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from app.extensions import db
-from app.imports.handles import N_, HandleError, normalise_handle
+from app.imports.handles import N_
 from app.imports.rows import NormalisedRow, RowProblem
 from app.models import (
     AudienceShare,
@@ -38,164 +38,33 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.imports import VALUE_LIMIT
-from app.models.influencer import AGE_COLUMNS
-from app.services import search_index
+from app.services.bulk import RawInserter
+from app.services.import_people import (
+    COUNTS,
+    DENORMALISED,
+    FIGURES,
+    PERSON_FIELDS,
+    PERSON_VALUES,
+    SITES,
+    Person,
+    same_value,
+)
 
-PERSON_FIELDS = ("display_name", "legal_name", "email", "phone", "city", "country", "kind",
-                 "status", "notes", "languages", "agent_name", "agent_email", "date_of_birth")
-FIGURES = ("followers", "following", "posts", "avg_likes", "avg_comments", "avg_views",
-           "engagement_rate", "credibility", "figures_on")
-DENORMALISED = ("followers_total", "engagement_rate", "search_text", "audience_female",
-                "audience_top_country", *AGE_COLUMNS.values())
-SITES = ("blog", "podcast", "newsletter", "other")
 _INF, _ACC, _SNAP, _SHARE = (Influencer.__table__, SocialAccount.__table__,
                              AudienceSnapshot.__table__, AudienceShare.__table__)
-
-
-def _derived_url(key: tuple[str, str]) -> str | None:
-    """The address handles.py makes from (platform, handle): no news in an import row."""
-    try:
-        return normalise_handle(key[1], key[0])[2]
-    except HandleError:
-        return None
-
-
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, float) and isinstance(new, float | int):
-        return abs(old - new) < 5e-7  # the export writes 6 decimals
-    return old == new
-
-
-def _blank(field: str, value: Any) -> bool:
-    return value is None or value == "" or (field == "kind" and value == "other")
-
-
-def _clean_shares(audience: dict[str, dict[str, float | None]]) -> dict[str, dict[str, float]]:
-    """As influencers.add_snapshot keeps them: no empty or zero shares."""
-    clean = {}
-    for dimension, values in audience.items():
-        kept = {str(k)[:60]: float(v) for k, v in values.items() if v}
-        if kept:
-            clean[dimension] = kept
-    return clean
-
-
-class Person:
-    """One influencer as this batch sees it: loaded (existing) or being created."""
-
-    __slots__ = ("id", "new", "row", "import_id", "deleted", "values", "accounts", "tags",
-                 "new_tags", "latest", "snapshots", "before", "account_before",
-                 "new_accounts", "superseded", "changed", "version")
-
-    def __init__(self, ident: int, new: bool) -> None:
-        self.id = ident
-        self.new = new
-        self.row = 0
-        self.import_id: int | None = None
-        self.deleted = False
-        self.values: dict[str, Any] = {}
-        self.accounts: dict[tuple[str, str], dict[str, Any]] = {}
-        self.tags: dict[str, str] = {}  # casefold → name
-        self.new_tags: list[str] = []
-        self.latest: dict[tuple[str, str], tuple[date, int, dict]] = {}  # per account
-        self.snapshots: list[dict[str, Any]] = []
-        self.before: dict[str, Any] = {}
-        self.account_before: dict[int, dict[str, Any]] = {}
-        self.new_accounts: list[tuple[str, str]] = []
-        self.superseded: list[int] = []
-        self.changed = False
-        self.version = 1
-
-    def merge(self, row: NormalisedRow, today: date) -> bool:
-        """The update rules: blanks filled, newer figures win, tags added, a new audience
-        snapshot when it differs from the latest. → whether anything changed."""
-        changed = False
-        for field in PERSON_FIELDS:
-            value = row.person.get(field)
-            current = self.values.get(field)
-            if value is None or not _blank(field, current) or _same(current, value):
-                continue
-            self.before.setdefault(field, current)
-            self.values[field] = value
-            changed = True
-        for spec in row.accounts:
-            changed |= self._merge_account(spec, today)
-        for tag in row.tags:
-            if tag.casefold() not in self.tags:
-                self.tags[tag.casefold()] = tag
-                self.new_tags.append(tag)
-                changed = True
-        self.changed |= changed
-        return changed
-
-    def _merge_account(self, spec: dict[str, Any], today: date) -> bool:
-        key = (spec["platform"], spec["handle"])
-        account = self.accounts.get(key)
-        if account is None:
-            self.accounts[key] = {"platform": key[0], "handle": key[1],
-                                  "profile_url": spec.get("profile_url"),
-                                  **{f: spec.get(f) for f in FIGURES}}
-            self.new_accounts.append(key)
-            self._snapshot(key, spec, today)
-            return True
-        changed = False
-        old_day, new_day = account.get("figures_on"), spec.get("figures_on")
-        newer = not (old_day and new_day and new_day < old_day)
-        saved = self.account_before.setdefault(account["id"], {}) if "id" in account else {}
-        for field in ("profile_url", *FIGURES):
-            value = spec.get(field)
-            current = account.get(field)
-            if value is None or _same(current, value):
-                continue
-            if field == "profile_url" and (current or _derived_url(key) == value):
-                continue  # identity: only filled when blank, and when it says more
-            if field != "profile_url" and not newer:
-                continue
-            saved.setdefault(field, current)
-            account[field] = value
-            changed = True
-        return self._snapshot(key, spec, today) or changed
-
-    def _snapshot(self, key: tuple[str, str], spec: dict[str, Any], today: date) -> bool:
-        audience = _clean_shares(spec.get("audience") or {})
-        if not audience:
-            return False
-        taken_on = spec.get("figures_on") or today
-        latest = self.latest.get(key)
-        if latest and latest[2] == audience:
-            return False
-        snapshot = {"key": key, "taken_on": taken_on, "shares": audience,
-                    "followers": spec.get("followers"), "credibility": spec.get("credibility")}
-        self.snapshots.append(snapshot)
-        if latest is None or taken_on >= latest[0]:
-            if latest and latest[1] > 0:
-                self.superseded.append(latest[1])
-            self.latest[key] = (taken_on, 0, audience)
-            snapshot["is_latest"] = True
-        else:
-            snapshot["is_latest"] = False
-        return True
-
-    def denormalised(self) -> dict[str, Any]:
-        """refresh_denormalised's values, computed from this state."""
-        accounts = list(self.accounts.values())
-        rates = [a["engagement_rate"] for a in accounts if a.get("engagement_rate") is not None]
-        words = [self.values.get("display_name"), self.values.get("legal_name"),
-                 self.values.get("email")] + [a["handle"] for a in accounts]
-        found = {"followers_total": sum(a.get("followers") or 0 for a in accounts),
-                 "engagement_rate": max(rates) if rates else None,
-                 "search_text": " ".join(str(w).lower() for w in words if w)}
-        with_audience = [(self.accounts[k].get("followers") or 0, self.accounts[k].get("id", 0),
-                          v[2]) for k, v in self.latest.items() if k in self.accounts]
-        shares = max(with_audience, key=lambda t: (t[0], t[1]))[2] if with_audience else {}
-        found["audience_female"] = shares.get("gender", {}).get("female")
-        countries = shares.get("country", {})
-        found["audience_top_country"] = (
-            sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if countries else None)
-        ages = shares.get("age", {})
-        for band, column in AGE_COLUMNS.items():
-            found[column] = ages.get(band)
-        return found
+# Column orders of the raw inserts (bulk.RawInserter takes tuples).
+# Every NOT NULL column is given: a raw insert skips SQLAlchemy's client-side defaults.
+_PEOPLE_COLUMNS = ("id", *PERSON_FIELDS, *DENORMALISED, "owner_id", "created_by_id",
+                   "data_source_detail", "import_id", "created_at", "updated_at",
+                   "data_source", "lawful_basis", "version")
+_PEOPLE_CONSTANTS = ("import", "legitimate_interest", 1)
+_ACCOUNT_COLUMNS = ("id", "influencer_id", "platform", "handle", "profile_url", *FIGURES,
+                    "created_at", "updated_at", "created_by_id", "version")
+_SNAPSHOT_COLUMNS = ("id", "account_id", "influencer_id", "taken_on", "followers",
+                     "credibility", "source", "is_latest", "created_at", "updated_at",
+                     "created_by_id")
+_SHARE_COLUMNS = ("snapshot_id", "influencer_id", "dimension", "key", "share", "rank",
+                  "is_latest")
 
 
 class Importer:
@@ -343,13 +212,14 @@ class Importer:
         session = db.session
         people: dict[int, Person] = {}
         columns = [_INF.c[c] for c in ("id", "deleted_at", "import_id", "version",
-                                       *PERSON_FIELDS)]
+                                       *PERSON_FIELDS, *DENORMALISED)]
         for found in session.execute(select(*columns).where(_INF.c.id.in_(ids))).mappings():
             person = Person(found["id"], new=False)
             person.deleted = found["deleted_at"] is not None
             person.import_id = found["import_id"]
             person.version = found["version"]
             person.values = {f: found[f] for f in PERSON_FIELDS}
+            person.stored = {f: found[f] for f in DENORMALISED}
             people[person.id] = person
         by_account: dict[int, tuple[Person, tuple[str, str]]] = {}
         account_columns = [_ACC.c[c] for c in ("id", "influencer_id", "platform", "handle",
@@ -403,6 +273,10 @@ class Importer:
             return
         session = db.session
         now = utcnow()
+        self.raw = RawInserter(session)  # this batch's connection
+        if self.raw.sqlite:
+            # The indexes of a growing table stay in memory (the default cache is 2 MB).
+            self.raw.raw.execute("PRAGMA cache_size=-65536")
         # First write of the batch: on SQLite it takes the write lock before max(id).
         session.execute(update(Import.__table__).where(Import.__table__.c.id == self.imp.id)
                         .values(updated_at=now))
@@ -425,69 +299,64 @@ class Importer:
     def _insert_people(self, people: list[Person], now) -> None:
         if not people:
             return
+        raw = self.raw
+        stamp, day, user = raw.ts(now), raw.day, self.user_id
         rows = []
         for person in people:
-            values = {f: person.values.get(f) for f in PERSON_FIELDS}
-            values["kind"] = values["kind"] or "other"
-            values["status"] = values["status"] or "prospect"
-            person.values.update(values)
-            rows.append({**values, **person.denormalised(), "id": person.id,
-                         "owner_id": self.user_id, "created_by_id": self.user_id,
-                         "data_source": "import", "data_source_detail": self.detail,
-                         "lawful_basis": "legitimate_interest", "import_id": self.imp.id,
-                         "address": None, "tax_country": None, "informed_on": None,
-                         "consent_on": None, "erased_at": None, "deleted_at": None,
-                         "version": 1, "created_at": now, "updated_at": now})
-        with search_index.bulk_insert(db.session, [row["id"] for row in rows]):
-            db.session.execute(insert(_INF), rows)
+            values = person.values
+            values["kind"] = values.get("kind") or "other"
+            values["status"] = values.get("status") or "prospect"
+            born = values.get("date_of_birth")
+            found = person.denormalised()
+            rows.append((person.id, *[values.get(f) for f in PERSON_VALUES], day(born),
+                         *[found[f] for f in DENORMALISED], user, user, self.detail,
+                         self.imp.id, stamp, stamp, *_PEOPLE_CONSTANTS))
+        raw.insert("influencer", _PEOPLE_COLUMNS, rows)
 
     def _insert_accounts(self, accounts: list[tuple[Person, tuple[str, str]]], now) -> None:
-        if not accounts:
-            return
+        raw = self.raw
+        stamp, day, user = raw.ts(now), raw.day, self.user_id
         rows = []
         for person, key in accounts:
             account = person.accounts[key]
-            rows.append({"id": account["id"], "influencer_id": person.id, "platform": key[0],
-                         "handle": key[1], "profile_url": account.get("profile_url"),
-                         **{f: account.get(f) for f in FIGURES}, "version": 1,
-                         "created_at": now, "updated_at": now,
-                         "created_by_id": self.user_id})
-        db.session.execute(insert(_ACC), rows)
+            rows.append((account["id"], person.id, key[0], key[1], account.get("profile_url"),
+                         *[account.get(f) for f in COUNTS], day(account.get("figures_on")),
+                         stamp, stamp, user, 1))
+        raw.insert("social_account", _ACCOUNT_COLUMNS, rows)
 
     def _insert_snapshots(self, people: list[Person], now) -> None:
         pending = [(p, s) for p in people for s in p.snapshots]
         if not pending:
             return
-        ids = self._allocate(_SNAP, len(pending))
-        rows, shares, superseded = [], [], []
-        for (person, snapshot), ident in zip(pending, ids, strict=True):
-            snapshot["id"] = ident
-            latest = snapshot["is_latest"]
-            rows.append({"id": ident, "account_id": person.accounts[snapshot["key"]]["id"],
-                         "influencer_id": person.id, "taken_on": snapshot["taken_on"],
-                         "followers": snapshot["followers"],
-                         "credibility": snapshot["credibility"], "source": self.detail[:120],
-                         "is_latest": latest, "created_at": now, "updated_at": now,
-                         "created_by_id": self.user_id})
-            for dimension, values in snapshot["shares"].items():
-                ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-                shares += [{"snapshot_id": ident, "influencer_id": person.id,
-                            "dimension": dimension, "key": key, "share": share, "rank": rank,
-                            "is_latest": latest} for rank, (key, share) in enumerate(ranked, 1)]
         # Several snapshots of one account in a batch: only the last latest one stays so.
         seen: set[tuple[int, tuple[str, str]]] = set()
-        for (person, snapshot), row in reversed(list(zip(pending, rows, strict=True))):
-            if row["is_latest"]:
+        superseded: list[int] = []
+        for person, snapshot in reversed(pending):
+            if snapshot["is_latest"]:
                 if (person.id, snapshot["key"]) in seen:
-                    row["is_latest"] = False
-                    superseded.append(row["id"])
+                    snapshot["is_latest"] = False
                 seen.add((person.id, snapshot["key"]))
+        raw = self.raw
+        stamp, day, user, source = raw.ts(now), raw.day, self.user_id, self.detail[:120]
+        rows, shares = [], []
+        for (person, snapshot), ident in zip(pending, self._allocate(_SNAP, len(pending)),
+                                             strict=True):
+            snapshot["id"] = ident
+            latest = snapshot["is_latest"]
+            rows.append((ident, person.accounts[snapshot["key"]]["id"], person.id,
+                         day(snapshot["taken_on"]), snapshot["followers"],
+                         snapshot["credibility"], source, latest, stamp, stamp, user))
+            for dimension, values in snapshot["shares"].items():
+                ranked = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+                shares += [(ident, person.id, dimension, key, share, rank, latest)
+                           for rank, (key, share) in enumerate(ranked, 1)]
+        for person in people:
             superseded += person.superseded
             person.superseded = []
-        session = db.session
-        session.execute(insert(_SNAP), rows)
-        session.execute(insert(_SHARE), shares)
+        raw.insert("audience_snapshot", _SNAPSHOT_COLUMNS, rows)
+        raw.insert("audience_share", _SHARE_COLUMNS, shares)
         if superseded:
+            session = db.session
             session.execute(update(_SNAP).where(_SNAP.c.id.in_(superseded))
                             .values(is_latest=False))
             session.execute(update(_SHARE).where(_SHARE.c.snapshot_id.in_(superseded))
@@ -497,10 +366,17 @@ class Importer:
         if not people:
             return
         session = db.session
-        rows = [{"b_id": p.id, **{f: p.values.get(f) for f in PERSON_FIELDS},
-                 **p.denormalised(), "version": p.version + 1, "updated_at": now}
-                for p in people]
-        session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
+        # Only the columns that changed are set (each one set costs its indexes' upkeep),
+        # so the rows are grouped by the columns they set: one executemany per group.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for p in people:
+            values = {f: p.values.get(f) for f in p.before}
+            values.update((f, v) for f, v in p.denormalised().items()
+                          if not same_value(p.stored.get(f), v))
+            row = {"b_id": p.id, **values, "version": p.version + 1, "updated_at": now}
+            groups.setdefault(tuple(sorted(values)), []).append(row)
+        for rows in groups.values():
+            session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
         accounts = [{"b_id": a["id"], **{f: a.get(f) for f in ("profile_url", *FIGURES)},
                      "version": a.get("version", 1) + 1, "updated_at": now}
                     for p in people for a in p.accounts.values()
@@ -527,8 +403,7 @@ class Importer:
             session.execute(insert(Tag.__table__), [{"name": n} for n in missing.values()])
             ids = known()
         links = {(p.id, ids[name.casefold()]) for p, name in wanted}
-        session.execute(insert(influencer_tag), [{"influencer_id": i, "tag_id": t}
-                                                 for i, t in links])
+        self.raw.insert("influencer_tag", ("influencer_id", "tag_id"), sorted(links))
 
     def _record_changes(self, people: list[Person]) -> None:
         rows = []

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.extensions import db
+from app.imports.ahead import read_ahead
 from app.imports.dedupe import dedupe_within_file
 from app.imports.mapping import headers_signature, is_field, suggest_mapping
 from app.imports.reading import SAMPLE_SIZE, ReadError, open_rows, read_header, sniff
@@ -215,6 +216,14 @@ def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | N
     _line, headers = read_header(rows)
     plan = ColumnPlan(headers, {int(k): v for k, v in imp.mapping.items()})
     expected = _expected_lines(imp.stored_path, imp.size_bytes)
+    imp_id = imp.id
+    # Batches are parsed in a thread, one ahead of the one being written.
+    for batch, total in read_ahead(_batches(rows, plan)):
+        _flush(imp_id, importer, batch, total, expected, progress)
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]], plan: ColumnPlan) -> Iterator[tuple[list, int]]:
+    """→ (normalised and de-duplicated rows, lines read so far), BATCH rows at a time."""
     total = 0
 
     def normalised():
@@ -224,13 +233,15 @@ def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | N
             yield normalise_row(cells, plan, line)
 
     batch: list = []
-    imp_id = imp.id
-    for item in dedupe_within_file(normalised()):
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _flush(imp_id, importer, batch, total, expected, progress)
-            batch = []
-    _flush(imp_id, importer, batch, total, expected, progress)
+    try:
+        for item in dedupe_within_file(normalised()):
+            batch.append(item)
+            if len(batch) >= BATCH:
+                yield batch, total
+                batch = []
+        yield batch, total
+    finally:
+        rows.close()
 
 
 def _flush(imp_id: int, importer: Importer, batch: list, total: int, expected: int,
@@ -257,8 +268,9 @@ def _finish(imp: Import, importer: Importer, status: str, error: str | None) -> 
 
 def _audit(imp: Import, action: str, user_id: int | None) -> None:
     db.session.add(AuditEvent(user_id=user_id, entity_type="import", entity_id=imp.id,
-                              action=action, changes={**imp.counts(),
-                                                      "file": [None, imp.filename]}))
+                              action=action, changes={
+                                  **{k: [None, n] for k, n in imp.counts().items()},
+                                  "file": [None, imp.filename]}))
     db.session.commit()
 
 

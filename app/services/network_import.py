@@ -4,23 +4,28 @@ People are found by handle or profile URL (with an optional platform column for 
 handles) or by email; anyone not already in Relais is reported, never invented. An edge
 already present (same source, target and kind), in the database or earlier in the file,
 counts as unchanged. The report has the same shape as the influencer import's.
+
+The whole file is one transaction: a real import commits once at the end (with its audit
+event), a dry run or any failure rolls back, so a file is never half written.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import func, insert, select, tuple_
 
 from app.extensions import db
-from app.imports.handles import HandleError, normalise_handle, platform_from_name
+from app.imports.handles import N_, HandleError, normalise_handle, platform_from_name
 from app.imports.mapping import fold
 from app.imports.reading import ReadError, open_rows, read_header, sniff
-from app.models import Influencer, Relationship, SocialAccount
+from app.models import AuditEvent, Influencer, Relationship, SocialAccount
 from app.models.network import RELATIONSHIP_KINDS
 from app.services import ServiceError
+from app.services.audit import acting_user_id
 
 BATCH = 1_000
 WEIGHT_MAX = 1_000.0
@@ -50,6 +55,14 @@ KIND_WORDS = {
 }
 _KINDS = {fold(word): kind for kind, words in KIND_WORDS.items() for word in words}
 
+# (template, params) → the reason's text. English by default (CLI, JSON); the web passes
+# gettext so that a reason reads in the user's language.
+Describe = Callable[[str, dict[str, Any]], str]
+
+
+def as_english(template: str, params: dict[str, Any]) -> str:
+    return template % params if params else template
+
 
 def _columns(headers: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
@@ -59,8 +72,8 @@ def _columns(headers: list[str]) -> dict[str, int]:
             if folded in synonyms and name not in found:
                 found[name] = index
     if "source" not in found or "target" not in found:
-        raise ServiceError("The file needs a source column and a target column "
-                           "(handles, profile addresses or emails).")
+        raise ServiceError(N_("The file needs a source column and a target column "
+                              "(handles, profile addresses or emails)."))
     return found
 
 
@@ -119,36 +132,68 @@ def _parse_weight(text: str) -> float | None:
     return weight if math.isfinite(weight) and 0 < weight <= WEIGHT_MAX else None
 
 
+class _Run:
+    """One pass over a file: the report being filled, and the edges already seen in it."""
+
+    def __init__(self, dry_run: bool, describe: Describe) -> None:
+        self.dry_run = dry_run
+        self.describe = describe
+        self.seen: set[tuple[int, int, str]] = set()
+        self.report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0,
+                                       "rejected": 0, "rejected_rows": []}
+
+    def reject(self, line: int, column: str, value: str, template: str, **params: Any) -> None:
+        self.report["rejected"] += 1
+        if len(self.report["rejected_rows"]) < MAX_REPORTED:
+            self.report["rejected_rows"].append({
+                "line": line, "column": column, "value": value[:500],
+                "reason": self.describe(template, params)})
+
+
 def import_relationships(path: str, encoding: str | None = None, delimiter: str | None = None,
-                         dry_run: bool = False) -> dict[str, Any]:
+                         dry_run: bool = False, *, filename: str | None = None,
+                         describe: Describe = as_english) -> dict[str, Any]:
+    """Read the file, add the edges not known yet; → the report (the CLI's JSON shape).
+
+    `filename` is the name the audit log shows (the upload's, when `path` is a temporary
+    copy); `describe` turns a rejection's reason template into text.
+    """
+    run = _Run(dry_run, describe)
     try:
         sniffed = sniff(path, encoding=encoding, delimiter=delimiter)
         rows = open_rows(path, encoding=sniffed.encoding, delimiter=sniffed.delimiter)
         _line, headers = read_header(rows)
         columns = _columns(headers)
-        report = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0,
-                  "rejected_rows": []}
-        seen: set[tuple[int, int, str]] = set()
-        for batch in _batches(rows, columns, headers, report):
-            _write(batch, report, seen, dry_run)
+        for batch in _batches(rows, columns, headers, run):
+            _write(batch, run)
     except ReadError as error:
         db.session.rollback()
         raise ServiceError(str(error)) from error
-    return report
+    except BaseException:
+        db.session.rollback()
+        raise
+    if dry_run or not run.report["created"]:
+        db.session.rollback()
+    else:
+        _audit(run.report, filename or os.path.basename(path))
+        db.session.commit()
+    return run.report
 
 
-def _reject(report: dict, line: int, column: str, value: str, reason: str) -> None:
-    report["rejected"] += 1
-    if len(report["rejected_rows"]) < MAX_REPORTED:
-        report["rejected_rows"].append(
-            {"line": line, "column": column, "value": value[:500], "reason": reason})
+def _audit(report: dict[str, Any], filename: str) -> None:
+    # The network as a whole is the record (no id of its own: 0); the counts say what changed.
+    changes: dict[str, list[Any]] = {
+        key: [None, report[key]] for key in ("created", "unchanged", "rejected")}
+    changes["file"] = [None, filename[:255]]
+    db.session.add(AuditEvent(user_id=acting_user_id(), entity_type="relationships",
+                              entity_id=0, action="create", changes=changes))
 
 
 def _batches(rows: Iterator, columns: dict[str, int], headers: list[str],
-             report: dict) -> Iterator[_Batch]:
+             run: _Run) -> Iterator[_Batch]:
     batch = _Batch()
     for line, cells in rows:
-        parsed = _parse_row(line, cells, columns, headers, report)
+        parsed = _parse_row(line, cells, columns, headers, run)
         if parsed is not None:
             batch.rows.append(parsed)
         if len(batch.rows) >= BATCH:
@@ -158,41 +203,50 @@ def _batches(rows: Iterator, columns: dict[str, int], headers: list[str],
         yield batch
 
 
+def _parse_end(row: dict[str, Any], end: str, cells: list[str], columns: dict[str, int],
+               headers: list[str], run: _Run) -> bool:
+    """Reads the source or the target of a row into `row`; False when it is rejected."""
+    line = row["line"]
+    text = _cell(cells, columns, end)
+    header = headers[columns[end]]
+    platform_text = _cell(cells, columns, f"{end}_platform") or _cell(cells, columns, "platform")
+    if not text:
+        run.reject(line, header, "", N_("missing"))
+        return False
+    try:
+        platform = platform_from_name(platform_text) if platform_text else None
+        row[end] = _reference(text, platform)
+    except HandleError as error:
+        about_platform = "platform" in str(error).lower() and platform_text
+        run.reject(line, header, platform_text if about_platform else text,
+                   error.template, **error.params)
+        return False
+    row[f"{end}_text"], row[f"{end}_column"] = text, header
+    return True
+
+
 def _parse_row(line: int, cells: list[str], columns: dict[str, int], headers: list[str],
-               report: dict) -> dict[str, Any] | None:
-    shared = _cell(cells, columns, "platform")
+               run: _Run) -> dict[str, Any] | None:
     row: dict[str, Any] = {"line": line}
     for end in ("source", "target"):
-        text = _cell(cells, columns, end)
-        header = headers[columns[end]]
-        platform_text = _cell(cells, columns, f"{end}_platform") or shared
-        if not text:
-            _reject(report, line, header, "", "missing")
+        if not _parse_end(row, end, cells, columns, headers, run):
             return None
-        try:
-            platform = platform_from_name(platform_text) if platform_text else None
-            row[end] = _reference(text, platform)
-        except HandleError as error:
-            _reject(report, line, header, platform_text if "platform" in str(error).lower()
-                    and platform_text else text, str(error))
-            return None
-        row[f"{end}_text"] = text
     kind_text = _cell(cells, columns, "kind")
     row["kind"] = _parse_kind(kind_text)
     if row["kind"] is None:
-        _reject(report, line, headers[columns["kind"]], kind_text,
-                "unknown kind (one of: " + ", ".join(RELATIONSHIP_KINDS) + ")")
+        run.reject(line, headers[columns["kind"]], kind_text,
+                   N_("unknown kind (one of: %(kinds)s)"), kinds=", ".join(RELATIONSHIP_KINDS))
         return None
     weight_text = _cell(cells, columns, "weight")
     row["weight"] = _parse_weight(weight_text)
     if row["weight"] is None:
-        _reject(report, line, headers[columns["weight"]], weight_text,
-                f"not a weight (a number above 0, at most {WEIGHT_MAX:g})")
+        run.reject(line, headers[columns["weight"]], weight_text,
+                   N_("not a weight (a number above 0, at most %(max)s)"), max=f"{WEIGHT_MAX:g}")
         return None
     return row
 
 
-def _write(batch: _Batch, report: dict, seen: set, dry_run: bool) -> None:
+def _write(batch: _Batch, run: _Run) -> None:
     found = batch.resolve()
     candidates = []
     for row in batch.rows:
@@ -200,13 +254,13 @@ def _write(batch: _Batch, report: dict, seen: set, dry_run: bool) -> None:
         for end in ("source", "target"):
             ends[end] = found.get(row[end])
             if ends[end] is None:
-                _reject(report, row["line"], end, row[f"{end}_text"],
-                        f"unknown person: {row[f'{end}_text']}")
+                run.reject(row["line"], row[f"{end}_column"], row[f"{end}_text"],
+                           N_("unknown person: %(who)s"), who=row[f"{end}_text"])
                 break
         else:
             if ends["source"] == ends["target"]:
-                _reject(report, row["line"], "target", row["target_text"],
-                        "a person cannot relay themselves")
+                run.reject(row["line"], row["target_column"], row["target_text"],
+                           N_("a person cannot relay themselves"))
                 continue
             candidates.append((ends["source"], ends["target"], row["kind"], row["weight"]))
     existing = set()
@@ -219,13 +273,12 @@ def _write(batch: _Batch, report: dict, seen: set, dry_run: bool) -> None:
     new = []
     for source, target, kind, weight in candidates:
         key = (source, target, kind)
-        if key in existing or key in seen:
-            report["unchanged"] += 1
+        if key in existing or key in run.seen:
+            run.report["unchanged"] += 1
             continue
-        seen.add(key)
-        report["created"] += 1
+        run.seen.add(key)
+        run.report["created"] += 1
         new.append({"source_id": source, "target_id": target, "kind": kind, "weight": weight,
                     "origin": "import"})
-    if new and not dry_run:
+    if new and not run.dry_run:
         db.session.execute(insert(Relationship), new)
-        db.session.commit()

@@ -67,7 +67,7 @@ def dry_run_and_import(page: Page) -> None:
     expect(counts).to_contain_text(re.compile(r"Would be created\s*2"))
     expect(counts).to_contain_text(re.compile(r"Rejected\s*1"))
     expect(page.locator("table.import-problems")).to_contain_text("beaucoup")
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Run the import", exact=True).click()
     expect(page.get_by_role("heading", name="Result")).to_be_visible()
     expect(page.locator(".import-counts")).to_contain_text(re.compile(r"Created\s*2"))
 

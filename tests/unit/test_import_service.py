@@ -3,6 +3,8 @@ rejected rows, audience snapshots, data source, saved mappings and revert."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -67,8 +69,12 @@ def test_french_excel_file_creates_dedupes_and_reports(db, tmp_path):
     assert lea.owner_id == user.id and lea.lawful_basis == "legitimate_interest"
     assert "lea_d" in lea.search_text
     assert imp.status == "done" and imp.stored_path.endswith(f"{imp.id}.csv")
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "import"))
+    events = list(db.session.scalars(select(AuditEvent)
+                                     .where(AuditEvent.entity_type == "import")))
     assert [e.action for e in events] == ["create"]
+    # (before, after) pairs, as every audit event's changes are shown
+    assert events[0].changes["created"] == [None, 2]
+    assert events[0].changes["file"] == [None, "liste.csv"]
 
 
 def test_dry_run_writes_nothing_but_counts(db, tmp_path):
@@ -200,3 +206,16 @@ def test_rejected_rows_csv(db, tmp_path):
     data = b"".join(imports.rejected_rows_csv(imp)).decode("utf-8")
     assert data.startswith("\ufeffline,column,value,reason")
     assert "'=1+1" in data
+
+
+def test_uploads_are_kept_in_the_configured_instance_folder(app, tmp_path):
+    """The app's instance folder is the config's (tests and benchmarks never write into
+    the checkout's instance/ and never see each other's uploaded files)."""
+    from app.services.imports import imports_folder
+
+    with app.app_context():
+        folder = imports_folder()
+    assert folder.parent == Path(app.config["INSTANCE_PATH"])
+    assert Path(app.instance_path) == Path(app.config["INSTANCE_PATH"])
+    checkout = Path(__file__).resolve().parents[2] / "instance"
+    assert folder.parent != checkout
