@@ -89,6 +89,12 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.brands.routes import bp as brands_bp
+    from app.campaigns import bp as campaigns_bp
+    from app.campaigns import metrics as _metric_views  # noqa: F401 - attaches views
+    from app.campaigns import operations as _operation_views  # noqa: F401 - attaches views
+    from app.campaigns import participants as _participant_views  # noqa: F401
+    from app.campaigns import report as _report_views  # noqa: F401 - attaches views
+    from app.campaigns import routes as _campaign_views  # noqa: F401 - attaches views
     from app.import_wizard import bp as import_wizard_bp
     from app.import_wizard import relationships as _relationship_views  # noqa: F401
     from app.import_wizard import routes as _import_views  # noqa: F401 - attaches views
@@ -97,7 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
 
     for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp,
-               import_wizard_bp):
+               import_wizard_bp, campaigns_bp):
         app.register_blueprint(bp)
 
 

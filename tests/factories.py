@@ -6,7 +6,16 @@ import itertools
 from datetime import date
 
 from app.extensions import db
-from app.models import AudienceSnapshot, Brand, Influencer, SocialAccount, User
+from app.models import (
+    AudienceSnapshot,
+    Brand,
+    Campaign,
+    Influencer,
+    Operation,
+    Participant,
+    SocialAccount,
+    User,
+)
 from app.security import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -60,3 +69,30 @@ def add_snapshot(account: SocialAccount, shares: dict[str, dict[str, float]],
 
     return influencers.add_snapshot(account, taken_on or date.today(), shares,
                                     followers=followers)
+
+
+def make_campaign(brand: Brand | None = None, **kw) -> Campaign:
+    n = next(_seq)
+    campaign = Campaign(brand=brand or make_brand(), name=kw.pop("name", f"Campaign {n}"),
+                        **kw)
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def make_participant(campaign: Campaign | None = None, influencer: Influencer | None = None,
+                     **kw) -> Participant:
+    participant = Participant(campaign=campaign or make_campaign(),
+                              influencer=influencer or make_influencer(), **kw)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def make_operation(participant: Participant | None = None, **kw) -> Operation:
+    participant = participant or make_participant()
+    operation = Operation(participant=participant, campaign_id=participant.campaign_id,
+                          platform=kw.pop("platform", "instagram"), **kw)
+    db.session.add(operation)
+    db.session.commit()
+    return operation

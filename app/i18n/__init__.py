@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.numbers import format_currency
 from babel.numbers import format_percent as babel_percent
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
@@ -55,6 +56,13 @@ def compact(value: float | int | None) -> str:
     return format_decimal(value, format="#,##0")
 
 
+def money(cents: float | int | None, currency: str | None = "EUR") -> str:
+    """The one money formatter: cents → `1 200,50 €` / `€1,200.50`."""
+    if cents is None:
+        return "—"
+    return format_currency(cents / 100, currency or "EUR", locale=get_locale())
+
+
 def day(value: date | datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return "—"
@@ -72,7 +80,7 @@ def stored_message(text: str | None) -> str:
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(number=number, percent=percent, compact=compact, day=day,
-                                 message=stored_message)
+                                 money=money, message=stored_message)
     from app.i18n.labels import label, role_label
     from app.security import safe_http_url
 

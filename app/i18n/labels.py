@@ -43,6 +43,7 @@ LABELS = {
         "email": _l("Email"), "dm": _l("Direct message"), "call": _l("Call"),
         "meeting": _l("Meeting"), "event_invitation": _l("Event invitation"),
         "product_sent": _l("Product sent"), "note": _l("Note"),
+        "campaign": _l("Campaign"),
     },
     "dimension": {
         "gender": _l("Gender"), "age": _l("Age"), "country": _l("Countries"),
@@ -58,6 +59,8 @@ LABELS = {
         "social_account": _l("Social account"), "audience_snapshot": _l("Audience snapshot"),
         "interaction": _l("Interaction"), "user": _l("User"), "import": _l("Import"),
         "relationships": _l("Influence network"),
+        "campaign": _l("Campaign"), "participant": _l("Participant"),
+        "operation": _l("Operation"), "platform_rate": _l("Platform CPM"),
     },
     # Kinds of edge of the influence network (app.models.network.RELATIONSHIP_KINDS).
     "relationship": {
@@ -94,6 +97,55 @@ LABELS = {
         "reason": _l("Reason"), "erased": _l("Erased"),
         "created": _l("Created"), "unchanged": _l("Unchanged"), "rejected": _l("Rejected"),
         "file": _l("File"),
+        "brand_id": _l("Brand"), "objective": _l("Objective"), "starts_on": _l("Start"),
+        "ends_on": _l("End"), "budget_cents": _l("Budget"), "currency": _l("Currency"),
+        "description": _l("Description"), "stage": _l("Stage"),
+        "proposed_fee_cents": _l("Proposed fee"), "agreed_fee_cents": _l("Agreed fee"),
+        "planned_on": _l("Planned for"), "brief": _l("Brief"), "caption": _l("Caption"),
+        "review_comment": _l("Review comment"), "published_url": _l("Published address"),
+        "published_on": _l("Published on"), "campaign_id": _l("Campaign"),
+        "participant_id": _l("Participant"), "cost_cents": _l("Cost"),
+        "revenue_cents": _l("Revenue"), "cpm_cents": _l("CPM"),
+    },
+    # Campaigns (app.models.campaign).
+    "objective": {
+        "awareness": _l("Awareness"), "engagement": _l("Engagement"),
+        "traffic": _l("Traffic"), "conversion": _l("Conversion"),
+        "ugc": _l("User-generated content"), "event": _l("Event"),
+    },
+    "campaign_status": {
+        "draft": _l("Draft"), "planned": _l("Planned"), "active": _l("Active"),
+        "completed": _l("Completed"), "cancelled": _l("Cancelled"),
+    },
+    "stage": {
+        "shortlisted": _l("Shortlisted"), "contacted": _l("Contacted"),
+        "negotiating": _l("Negotiating"), "contracted": _l("Contracted"), "live": _l("Live"),
+        "delivered": _l("Delivered"), "paid": _l("Paid"), "declined": _l("Declined"),
+    },
+    "operation_kind": {
+        "post": _l("Post"), "story": _l("Story"), "reel": _l("Reel"), "video": _l("Video"),
+        "live": _l("Live stream"), "article": _l("Article"),
+        "event_appearance": _l("Event appearance"), "unboxing": _l("Unboxing"),
+        "contest": _l("Contest or giveaway"), "takeover": _l("Account takeover"),
+    },
+    "operation_status": {
+        "planned": _l("Planned"), "submitted": _l("Submitted for approval"),
+        "changes_requested": _l("Changes requested"), "approved": _l("Approved"),
+        "published": _l("Published"),
+    },
+    "metric": {
+        "impressions": _l("Impressions"), "reach": _l("Reach"), "views": _l("Views"),
+        "likes": _l("Likes"), "comments": _l("Comments"), "shares": _l("Shares"),
+        "saves": _l("Saves"), "clicks": _l("Clicks"), "conversions": _l("Conversions"),
+        "revenue": _l("Revenue"), "cost": _l("Cost"), "engagements": _l("Engagements"),
+    },
+    "kpi": {
+        "reach": _l("Reach"), "impressions": _l("Impressions"),
+        "engagements": _l("Engagements"), "conversions": _l("Conversions"),
+        "engagement_rate_reach": _l("Engagement rate (by reach)"),
+        "engagement_rate_followers": _l("Engagement rate (by followers)"),
+        "cpe": _l("Cost per engagement (CPE)"), "cpm": _l("Cost per thousand (CPM)"),
+        "emv": _l("Earned media value (EMV)"), "roi": _l("Return on investment (ROI)"),
     },
     "sector": {
         "cosmetics": _l("Cosmetics"), "fashion": _l("Fashion"), "food": _l("Food"),

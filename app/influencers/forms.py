@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, timedelta
 
-from babel import Locale
-from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -25,6 +22,14 @@ from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import HiddenInput
 
 from app.extensions import db
+from app.forms import (  # noqa: F401 - re-exported for the influencer views
+    COUNT_MAX,
+    CountField,
+    PercentField,
+    clean,
+    country_choices,
+    parse_number,
+)
 from app.i18n.labels import choices, label
 from app.imports.handles import HandleError, normalise_handle
 from app.models import User
@@ -37,98 +42,6 @@ from app.models.influencer import (
     STATUSES,
 )
 from app.services.influencers import OUTREACH_KINDS
-
-COUNT_MAX = 2_000_000_000  # fits the 32-bit integer columns of PostgreSQL
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
-
-
-def clean(value):
-    """Strip, and drop control characters (PostgreSQL refuses NUL; none belong in a form)."""
-    if not isinstance(value, str):
-        return value
-    kept = "".join(
-        c for c in value
-        if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cs", "Co", "Cn"}
-    )
-    return kept.strip()
-
-
-def country_choices(blank=None) -> list[tuple[str, str]]:
-    """ISO 3166 alpha-2 codes named in the user's language (Babel's CLDR territories)."""
-    names = Locale.parse(str(get_locale() or "en")).territories
-    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    items = sorted(((c, names[c]) for c in codes), key=lambda kv: _sort_key(kv[1]))
-    return [("", str(blank or "—"))] + items
-
-
-def _sort_key(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                   if not unicodedata.combining(c))
-
-
-def parse_number(text: str, whole: bool) -> float:
-    """"12 400", "12.400", "12,4 k", "1,2 M", "3,2 %", "3.2" → a number (ValueError if not)."""
-    t = re.sub(r"[\s\u00a0\u202f'’]", "", text).rstrip("%")
-    factor = 1
-    if whole and t[-1:].lower() in {"k", "m"}:
-        factor = 1_000 if t[-1].lower() == "k" else 1_000_000
-        t = t[:-1]
-    elif whole and factor == 1 and re.fullmatch(r"\d{1,3}([.,]\d{3})+", t):
-        t = re.sub(r"[.,]", "", t)  # thousands separators, French or English
-    t = t.replace(",", ".")
-    if not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", t, re.ASCII):
-        raise ValueError(t)
-    return float(t) * factor
-
-
-class _TypedNumberField(StringField):
-    """A number typed as people write it; what they typed is shown back on errors."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        raw = clean(valuelist[0]) if valuelist else ""
-        if raw:
-            self.data = self.convert(raw)
-
-    def convert(self, raw: str):
-        raise NotImplementedError
-
-    def shown(self) -> str:
-        return str(self.data)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self.shown()
-
-
-class CountField(_TypedNumberField):
-    """A whole number of followers, posts…; `data` is an int or None."""
-
-    def convert(self, raw: str) -> int:
-        try:
-            number = parse_number(raw, whole=True)
-        except ValueError:
-            raise ValueError(_l("Type a whole number, e.g. 12 400 or 12,4 k.")) from None
-        if number != int(number) or not 0 <= number <= COUNT_MAX:
-            raise ValueError(_l("Type a whole number between 0 and 2 billion."))
-        return int(number)
-
-
-class PercentField(_TypedNumberField):
-    """A percentage typed as "3,2" or "3.2 %"; `data` is the share (0.032) or None."""
-
-    def convert(self, raw: str) -> float:
-        try:
-            value = parse_number(raw, whole=False)
-        except ValueError:
-            raise ValueError(_l("Type a percentage, e.g. 3,2.")) from None
-        if not 0 <= value <= 100:
-            raise ValueError(_l("A percentage is between 0 and 100."))
-        return round(value / 100, 6)
-
-    def shown(self) -> str:
-        return format_decimal(round(self.data * 100, 4), format="0.##")
 
 
 def not_future(form, field):

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.brand import Brand
+from app.models.campaign import Campaign, Operation, Participant, PlatformRate
 from app.models.imports import Import, ImportChange, ImportProblem, SavedMapping
 from app.models.influencer import (
     AudienceShare,
@@ -20,11 +21,15 @@ __all__ = [
     "AudienceSnapshot",
     "AuditEvent",
     "Brand",
+    "Campaign",
     "Import",
     "ImportChange",
     "ImportProblem",
     "Influencer",
     "Interaction",
+    "Operation",
+    "Participant",
+    "PlatformRate",
     "Relationship",
     "SavedMapping",
     "SocialAccount",

@@ -45,6 +45,8 @@ DATA_SOURCES = ("manual", "import", "discovery_tool", "referral", "event", "othe
 INTERACTION_KINDS = (
     "email", "dm", "call", "meeting", "event_invitation", "product_sent", "note",
 )
+# Written by the application, never chosen in the form: a campaign stage change.
+CAMPAIGN_INTERACTION = "campaign"
 AUDIENCE_DIMENSIONS = ("gender", "age", "country", "city", "language", "interest")
 GENDERS = ("female", "male", "other")
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
@@ -246,8 +248,11 @@ class Interaction(TimestampMixin, db.Model):
     summary: Mapped[str] = mapped_column(Text)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
 
     user = relationship("User", foreign_keys=[user_id])
+    campaign = relationship("Campaign")
     influencer: Mapped[Influencer] = relationship()
 
     __table_args__ = (

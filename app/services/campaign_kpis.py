@@ -1,0 +1,92 @@
+"""A campaign's KPIs from the database: per operation, participant, platform and overall.
+
+Four queries whatever the campaign's size (operations, participants, the followers of the
+accounts the operations are on, the platform rates); the arithmetic is app/services/kpis.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Operation, Participant, PlatformRate, SocialAccount
+from app.models.campaign import COMMITTED_STAGES, COUNT_METRICS
+from app.services.kpis import Kpis, OperationFigures, compute
+
+
+@dataclass
+class CampaignKpis:
+    total: Kpis
+    by_participant: dict[int, Kpis] = field(default_factory=dict)
+    by_platform: dict[str, Kpis] = field(default_factory=dict)
+    by_operation: dict[int, Kpis] = field(default_factory=dict)
+    committed_cents: int = 0  # agreed fees of the participants not declined
+    proposed_cents: int = 0  # proposed fees not agreed yet (the same participants)
+
+
+def platform_rates() -> dict[str, int]:
+    return dict(db.session.execute(select(PlatformRate.platform, PlatformRate.cpm_cents)).all())
+
+
+def campaign_kpis(campaign_id: int) -> CampaignKpis:
+    session = db.session
+    participants = session.execute(
+        select(Participant.id, Participant.influencer_id, Participant.stage,
+               Participant.agreed_fee_cents, Participant.proposed_fee_cents)
+        .where(Participant.campaign_id == campaign_id)).all()
+    columns = [getattr(Operation, name) for name in COUNT_METRICS]
+    operations = session.execute(
+        select(Operation.id, Operation.participant_id, Operation.platform,
+               Operation.revenue_cents, Operation.cost_cents, *columns)
+        .where(Operation.campaign_id == campaign_id).order_by(Operation.id)).all()
+    influencer_of = {p.id: p.influencer_id for p in participants}
+    followers: dict[tuple[int, str], int] = {}
+    if participants:
+        for influencer_id, platform, count in session.execute(
+                select(SocialAccount.influencer_id, SocialAccount.platform,
+                       SocialAccount.followers)
+                .join(Participant, Participant.influencer_id == SocialAccount.influencer_id)
+                .where(Participant.campaign_id == campaign_id)):
+            if count is not None:  # an influencer's biggest account on the platform
+                key = (influencer_id, platform)
+                followers[key] = max(count, followers.get(key, 0))
+    rates = platform_rates()
+
+    ops_of: dict[int, int] = defaultdict(int)
+    for op in operations:
+        ops_of[op.participant_id] += 1
+    fee_share = {p.id: p.agreed_fee_cents / ops_of[p.id] for p in participants
+                 if p.agreed_fee_cents is not None and ops_of[p.id]}
+
+    figures: list[tuple[int, int, OperationFigures]] = []
+    for op in operations:
+        cost = op.cost_cents if op.cost_cents is not None else fee_share.get(op.participant_id)
+        figures.append((op.id, op.participant_id, OperationFigures(
+            platform=op.platform, revenue_cents=op.revenue_cents, cost_cents=cost,
+            followers=followers.get((influencer_of.get(op.participant_id, 0), op.platform)),
+            cpm_cents=rates.get(op.platform),
+            **{name: getattr(op, name) for name in COUNT_METRICS})))
+
+    result = CampaignKpis(total=compute(f for _, _, f in figures))
+    by_participant: dict[int, list[OperationFigures]] = defaultdict(list)
+    by_platform: dict[str, list[OperationFigures]] = defaultdict(list)
+    for op_id, participant_id, f in figures:
+        result.by_operation[op_id] = compute([f])
+        by_participant[participant_id].append(f)
+        by_platform[f.platform].append(f)
+    for p in participants:
+        result.by_participant[p.id] = compute(by_participant.get(p.id, []))
+    result.by_platform = {name: compute(items) for name, items in sorted(by_platform.items())}
+    # Fees of participants with no operation yet still cost the campaign.
+    for p in participants:
+        if not ops_of[p.id] and p.agreed_fee_cents is not None and p.stage != "declined":
+            result.total.cost_cents = (result.total.cost_cents or 0) + p.agreed_fee_cents
+            result.by_participant[p.id].cost_cents = p.agreed_fee_cents
+    live = [p for p in participants if p.stage in COMMITTED_STAGES]
+    result.committed_cents = sum(p.agreed_fee_cents or 0 for p in live)
+    result.proposed_cents = sum(p.proposed_fee_cents or 0 for p in live
+                                if p.agreed_fee_cents is None)
+    return result
