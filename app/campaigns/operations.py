@@ -1,0 +1,3 @@
+"""Campaign views: operations (being built)."""
+
+from app.campaigns import bp  # noqa: F401

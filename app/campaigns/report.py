@@ -1,0 +1,3 @@
+"""Campaign views: report (being built)."""
+
+from app.campaigns import bp  # noqa: F401
