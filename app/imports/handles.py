@@ -10,7 +10,7 @@ import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
-from app.models.influencer import PLATFORMS
+from app.codes import PLATFORMS
 
 HANDLE_MAX = 100
 # Letters, digits, dot, underscore, hyphen: what every network allows (some allow fewer).

@@ -12,8 +12,8 @@ import hashlib
 import re
 import unicodedata
 
+from app.codes import AGE_BANDS, PLATFORMS
 from app.imports.handles import N_, HandleError, platform_from_name
-from app.models.influencer import AGE_BANDS, PLATFORMS
 
 KEEP_AS_NOTE = "keep"  # the wizard's "keep as notes" choice: any number of columns
 

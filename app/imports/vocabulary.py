@@ -11,9 +11,9 @@ import unicodedata
 
 from babel import Locale
 
+from app.codes import KINDS, STATUSES
 from app.imports.handles import N_
 from app.imports.numbers import ValueProblem, parse_share
-from app.models.influencer import KINDS, STATUSES
 
 TAG_MAX = 60
 TAGS_MAX = 50

@@ -22,6 +22,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes import (  # noqa: F401 - the models' codes, re-exported
+    AGE_BANDS,
+    AUDIENCE_DIMENSIONS,
+    CAMPAIGN_INTERACTION,
+    DATA_SOURCES,
+    GENDERS,
+    INTERACTION_KINDS,
+    KINDS,
+    LAWFUL_BASES,
+    PLATFORMS,
+    STATUSES,
+)
 from app.extensions import db
 from app.models.base import (
     SoftDeleteMixin,
@@ -31,25 +43,6 @@ from app.models.base import (
     utcnow,
 )
 
-KINDS = (
-    "journalist", "youtuber", "blogger", "instagrammer", "tiktoker", "podcaster",
-    "streamer", "expert", "celebrity", "other",
-)
-STATUSES = ("prospect", "contacted", "engaged", "ambassador", "former", "do_not_contact")
-PLATFORMS = (
-    "instagram", "tiktok", "youtube", "x", "facebook", "linkedin", "snapchat", "twitch",
-    "pinterest", "threads", "bluesky", "blog", "podcast", "newsletter", "other",
-)
-LAWFUL_BASES = ("legitimate_interest", "consent", "contract")
-DATA_SOURCES = ("manual", "import", "discovery_tool", "referral", "event", "other")
-INTERACTION_KINDS = (
-    "email", "dm", "call", "meeting", "event_invitation", "product_sent", "note",
-)
-# Written by the application, never chosen in the form: a campaign stage change.
-CAMPAIGN_INTERACTION = "campaign"
-AUDIENCE_DIMENSIONS = ("gender", "age", "country", "city", "language", "interest")
-GENDERS = ("female", "male", "other")
-AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 # Influencer columns holding the main account's share of each age band.
 AGE_COLUMNS = {band: "audience_age_" + band.replace("-", "_").replace("+", "_plus")
                for band in AGE_BANDS}
