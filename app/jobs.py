@@ -83,10 +83,14 @@ def _run_import(import_id: int, dry_run: bool) -> dict | None:
         log.warning("import %s vanished before its job ran", import_id)
         return None
 
-    if imp.status == "running" and imp.started_at is None:
-        # Marked "queued" by the wizard (app.services.imports.mark_queued): back to the
-        # step it came from, which the service accepts to run from.
-        imp.status = "uploaded" if dry_run else "checked"
+    if imp.status != "running" or imp.started_at is not None:
+        # Taken off the queue meanwhile (app.services.imports.cancel_waiting), or run
+        # already: nothing to do.
+        log.warning("import %s is no longer queued; its job is skipped", import_id)
+        return None
+    # Marked "queued" by the wizard (app.services.imports.mark_queued): back to the step
+    # it came from, which the service accepts to run from.
+    imp.status = "uploaded" if dry_run else "checked"
 
     def progress(percent: int) -> None:
         # The service commits each batch with its progress; committing here too keeps the

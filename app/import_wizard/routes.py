@@ -48,6 +48,7 @@ from app.services import imports as service
 from app.services.pagination import paginate, parse_page
 
 PROBLEMS_PER_PAGE = 25
+STALLED_AFTER = 60  # seconds queued without a worker starting the job
 FINISHED = {"done", "failed", "reverted"}
 REVERTIBLE = {"done", "failed"}  # a failed import may have written its first batches
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
@@ -67,6 +68,11 @@ def _editable(imp: Import) -> bool:
 
 def _is_running(imp: Import) -> bool:
     return imp.status == "running"
+
+
+def _stalled(imp: Import) -> bool:
+    """Queued for a while and no worker has started it (is a job worker running?)."""
+    return service.waiting_since(imp) > STALLED_AFTER
 
 
 def _next_url(imp: Import) -> str:
@@ -201,9 +207,6 @@ def _preview_page(imp: Import, form):
     )
 
 
-# The two helpers below write the Import row; they belong in app/services/imports.py and
-# live here only until that module offers them.
-
 def _enqueue(imp: Import, dry_run: bool) -> None:
     from app.jobs import run_import
 
@@ -254,7 +257,23 @@ def show(import_id: int):
         return redirect(_next_url(imp))
     context = _problems(imp) if imp.status in FINISHED else {}
     return render_template("import_wizard/show.html", imp=imp, running=_is_running(imp),
-                           mode_label=mode_label, reason=_public_error(imp.error), **context)
+                           stalled=_stalled(imp), mode_label=mode_label,
+                           reason=_public_error(imp.error), **context)
+
+
+@bp.post("/<int:import_id>/cancel")
+@role_required("member")
+def cancel(import_id: int):
+    imp = _load(import_id)
+    try:
+        service.cancel_waiting(imp)
+    except ServiceError:
+        db.session.rollback()
+        flash(_("This import has already started: it can no longer be taken off the queue."),
+              "error")
+    else:
+        flash(_("The import was taken off the queue. Nothing was written."), "success")
+    return redirect(_next_url(imp))
 
 
 def _public_error(error: str | None) -> str | None:
@@ -271,7 +290,7 @@ def progress(import_id: int):
     imp = _load(import_id)
     running = _is_running(imp)
     response = current_app.make_response(render_template(
-        "import_wizard/_progress.html", imp=imp, running=running))
+        "import_wizard/_progress.html", imp=imp, running=running, stalled=_stalled(imp)))
     if not running and request.headers.get("HX-Request"):
         # Finished: htmx loads the next step's page (the partial alone links to it).
         response.headers["HX-Redirect"] = _next_url(imp)

@@ -347,3 +347,19 @@ def mark_queued(imp: Import, dry_run: bool) -> None:
     imp.started_at = imp.finished_at = None
     imp.error = None
     db.session.commit()
+
+
+def waiting_since(imp: Import) -> float:
+    """Seconds an import has been queued without a worker starting it (0 if it is not)."""
+    if imp.status != "running" or imp.started_at is not None or imp.updated_at is None:
+        return 0.0
+    return max(0.0, (utcnow() - imp.updated_at).total_seconds())
+
+
+def cancel_waiting(imp: Import) -> None:
+    """Take a queued import off the queue (no worker ran it): back to the step it came
+    from. A worker that picks the job up later finds it no longer queued and skips it."""
+    if imp.status != "running" or imp.started_at is not None:
+        raise ServiceError("This import has already started.")
+    imp.status = "uploaded" if imp.dry_run else "checked"
+    db.session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from huey import MemoryHuey, RedisHuey, SqliteHuey
@@ -57,12 +59,14 @@ def test_run_import_dry_run_then_real_run_with_progress(app, db, tmp_path, monke
         return real_run(imp, dry_run=dry_run, progress=recording)
 
     monkeypatch.setattr(service, "run", spy)
+    service.mark_queued(imp, dry_run=True)  # as the wizard does before queueing
     jobs.run_import(imp.id, True)
     db.session.expire_all()
     checked = db.session.get(Import, imp.id)
     assert checked.status == "checked" and checked.created == 1
     assert db.session.scalar(select(Influencer.id)) is None
 
+    service.mark_queued(checked, dry_run=False)
     jobs.run_import(imp.id, False)
     db.session.expire_all()
     done = db.session.get(Import, imp.id)
@@ -74,3 +78,24 @@ def test_run_import_dry_run_then_real_run_with_progress(app, db, tmp_path, monke
 def test_run_import_of_a_missing_import_does_nothing(app, db):
     result = jobs.run_import(123456, False)
     assert result.get() is None
+
+
+def test_a_job_taken_off_the_queue_is_skipped_when_a_worker_picks_it_up(app, db, tmp_path):
+    user = factories.make_user("member")
+    imp = _upload(tmp_path, user)
+    service.mark_queued(imp, dry_run=True)
+    assert service.waiting_since(imp) >= 0
+    service.cancel_waiting(imp)
+    assert imp.status == "uploaded"
+    assert jobs.run_import(imp.id, True).get() is None
+    db.session.expire_all()
+    assert db.session.get(Import, imp.id).status == "uploaded"
+    assert db.session.scalar(select(Influencer.id)) is None
+
+
+def test_only_a_queued_import_can_be_taken_off_the_queue(app, db, tmp_path):
+    from app.services import ServiceError
+
+    imp = _upload(tmp_path, factories.make_user("member"))
+    with pytest.raises(ServiceError):
+        service.cancel_waiting(imp)  # uploaded, not queued

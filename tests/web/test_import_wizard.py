@@ -382,3 +382,46 @@ def test_failed_check_says_why_and_offers_the_options_again(member_client):
     page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
     assert "Line 3 is too long" in page and f"/imports/{imp.id}/preview" in page
     assert member_client.get(f"/imports/{imp.id}/preview").status_code == 200
+
+
+def _queued_minutes_ago(imp: Import, minutes: int) -> Import:
+    """As if the wizard had queued it and no worker ever started it."""
+    from datetime import timedelta
+
+    from app.models.base import utcnow
+    from app.services import imports as service
+
+    service.mark_queued(imp, dry_run=False)
+    imp.updated_at = utcnow() - timedelta(minutes=minutes)
+    _db.session.commit()
+    return imp
+
+
+def test_a_queued_import_no_worker_started_says_so_and_can_be_taken_off(member_client):
+    imp = _queued_minutes_ago(checked_import(member_client), minutes=5)
+    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
+    assert "No job worker has started this import yet" in page
+    assert f"/imports/{imp.id}/cancel" in page
+    progress = member_client.get(f"/imports/{imp.id}/progress").get_data(as_text=True)
+    assert "No job worker has started this import yet" in progress
+
+    response = member_client.post(f"/imports/{imp.id}/cancel")
+    assert response.status_code == 302
+    imp = latest_import()
+    assert imp.status == "checked" and count(Influencer) == 0
+    # once off the queue, cancelling again says it cannot (never a 500)
+    response = member_client.post(f"/imports/{imp.id}/cancel", follow_redirects=True)
+    assert response.status_code == 200
+    assert "can no longer be taken off the queue" in response.get_data(as_text=True)
+
+
+def test_a_freshly_queued_import_shows_no_warning(member_client):
+    imp = _queued_minutes_ago(checked_import(member_client), minutes=0)
+    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
+    assert "No job worker" not in page
+
+
+def test_viewer_cannot_take_an_import_off_the_queue(member_client, viewer_client):
+    imp = _queued_minutes_ago(checked_import(member_client), minutes=5)
+    assert viewer_client.post(f"/imports/{imp.id}/cancel").status_code == 403
+    assert latest_import().status == "running"
