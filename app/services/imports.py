@@ -64,7 +64,8 @@ def _clean_mapping(mapping: dict[Any, Any], width: int) -> dict[str, str | None]
     for key, code in mapping.items():
         index = int(key)
         if not 0 <= index < width or not is_field(code):
-            raise ServiceError(f"Unknown field for column {index + 1}: {code}")
+            raise ServiceError(_("Unknown field for column %(number)d: %(code)s",
+                                   number=index + 1, code=str(code)[:60]))
         clean[str(index)] = code
     return clean
 
@@ -104,11 +105,11 @@ def create_import(source_path: str | os.PathLike, filename: str, user: User | No
                   delimiter: str | None = None) -> Import:
     """Copy the file in, sniff it, read its header, suggest (or re-offer) a mapping."""
     if mode not in IMPORT_MODES:
-        raise ServiceError("The mode must be create, update or upsert.")
+        raise ServiceError(_("The mode must be create, update or upsert."))
     if os.path.isdir(source_path):
-        raise ServiceError("This is a folder, not a file.")
+        raise ServiceError(_("This is a folder, not a file."))
     if not os.path.isfile(source_path):
-        raise ServiceError("The file cannot be opened.")
+        raise ServiceError(_("The file cannot be opened."))
     imp = Import(user_id=user.id if user else None, filename=str(filename)[:255], mode=mode,
                  status="uploaded", created_by_id=user.id if user else None)
     db.session.add(imp)
@@ -123,7 +124,8 @@ def create_import(source_path: str | os.PathLike, filename: str, user: User | No
     except (ReadError, OSError) as error:
         db.session.rollback()
         target.unlink(missing_ok=True)
-        message = str(error) if isinstance(error, ReadError) else "The file cannot be opened."
+        message = (_(error.template, **error.params) if isinstance(error, ReadError)
+                   else _("The file cannot be opened."))
         raise ServiceError(message) from error
     imp.stored_path = str(target)
     imp.encoding, imp.delimiter = found.encoding, found.delimiter
@@ -156,7 +158,7 @@ def preview(imp: Import, rows: int = 20) -> dict[str, Any]:
                 break
         stream.close()
     except ReadError as error:
-        raise ServiceError(str(error)) from error
+        raise ServiceError(_(error.template, **error.params)) from error
     return {"encoding": imp.encoding, "delimiter": imp.delimiter, "headers": imp.headers,
             "mapping": imp.mapping, "rows": first}
 
@@ -184,7 +186,7 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     """Dry run (counts and problems only) or real import; → the CLI's JSON shape."""
     if imp.status in {"running", "done", "reverted"} or (
             imp.status == "failed" and not imp.dry_run):
-        raise ServiceError("This import has already been run.")
+        raise ServiceError(_("This import has already been run."))
     imp_id, user_id = imp.id, imp.user_id
     db.session.execute(delete(ImportProblem).where(ImportProblem.import_id == imp_id))
     imp.status, imp.dry_run, imp.progress, imp.error = "running", dry_run, 0, None
@@ -197,7 +199,7 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     except ReadError as error:
         db.session.rollback()
         _finish(db.session.get(Import, imp_id), importer, "failed", str(error))
-        raise ServiceError(str(error)) from error
+        raise ServiceError(_(error.template, **error.params)) from error
     except Exception as error:
         db.session.rollback()
         _finish(db.session.get(Import, imp_id), importer, "failed", str(error)[:500])
@@ -279,9 +281,9 @@ def _audit(imp: Import, action: str, user_id: int | None) -> None:
 def revert(imp: Import, user: User | None) -> None:
     """Remove the people the import created, give the ones it updated their values back."""
     if imp.status == "reverted":
-        raise ServiceError("This import has already been reverted.")
+        raise ServiceError(_("This import has already been reverted."))
     if imp.dry_run or imp.status not in {"done", "failed"}:
-        raise ServiceError("Only an import that wrote something can be reverted.")
+        raise ServiceError(_("Only an import that wrote something can be reverted."))
     session = db.session
     changes = session.scalars(select(ImportChange).where(ImportChange.import_id == imp.id)
                               .order_by(ImportChange.id.desc())).all()
@@ -360,6 +362,6 @@ def cancel_waiting(imp: Import) -> None:
     """Take a queued import off the queue (no worker ran it): back to the step it came
     from. A worker that picks the job up later finds it no longer queued and skips it."""
     if imp.status != "running" or imp.started_at is not None:
-        raise ServiceError("This import has already started.")
+        raise ServiceError(_("This import has already started."))
     imp.status = "uploaded" if imp.dry_run else "checked"
     db.session.commit()

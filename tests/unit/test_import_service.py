@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.extensions import db as _db
@@ -185,7 +186,10 @@ def test_unreadable_file_writes_nothing(db, tmp_path):
     user = make_user("admin")
     path = tmp_path / "x.csv"
     path.write_bytes(b"\x00\x01\x02" * 100)
-    with pytest.raises(ServiceError, match="not a text file"):
+    with force_locale("en"), pytest.raises(ServiceError, match="not a text file"):
+        imports.create_import(path, "x.csv", user)
+    # outside a request the refusal is in the default language, French
+    with pytest.raises(ServiceError, match="pas un fichier texte"):
         imports.create_import(path, "x.csv", user)
     assert db.session.scalar(select(Import.id)) is None
 
