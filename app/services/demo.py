@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, text
 from app.extensions import db
 from app.models import Brand, Influencer, Tag, User
 from app.security import hash_password
+from app.services.demo_campaigns import seed_campaigns
 from app.services.demo_rows import TOPICS, Rows
 
 ADMIN_EMAIL = "admin@agence-relais.fr"
@@ -79,6 +80,9 @@ def seed(count: int, seed: int = 2026) -> dict:
     rows = Rows(db.session, rng, _name_pools(seed), owners, tag_ids)
     result = rows.write_all(count, timings)
     db.session.commit()
+    mark = time.perf_counter()
+    result["campaigns"] = seed_campaigns(rng, owners)
+    timings["campaigns"] = time.perf_counter() - mark
     mark = time.perf_counter()
     _after_bulk_load()
     timings["analyze"] = time.perf_counter() - mark

@@ -113,3 +113,29 @@ def test_same_seed_same_people(app, db):
     first = demo.seed(20, seed=7)
     names = list(db.session.scalars(select(Influencer.display_name).order_by(Influencer.id)))
     assert first["influencers"] == 20 and len(set(names)) > 10
+
+
+def test_demo_campaigns_cover_the_workflow_and_have_figures(runner, db):
+    from app.models import Campaign, Operation, Participant, PlatformRate
+    from app.services.campaign_kpis import campaign_kpis
+
+    _seed(runner, 300)
+    campaigns = list(db.session.scalars(select(Campaign).order_by(Campaign.id)))
+    assert {c.status for c in campaigns} == {"completed", "active", "planned", "draft"}
+    assert db.session.scalar(select(func.count()).select_from(PlatformRate)) >= 10
+    stages = set(db.session.scalars(select(Participant.stage)))
+    assert {"paid", "live", "contracted", "shortlisted", "declined"} <= stages
+    statuses = set(db.session.scalars(select(Operation.status)))
+    assert {"published", "planned"} <= statuses
+    for op in db.session.scalars(select(Operation)):
+        assert op.campaign_id == op.participant.campaign_id
+        if op.status == "published":
+            assert op.reach and op.impressions >= op.reach and op.published_url
+        else:
+            assert op.reach is None
+    completed = next(c for c in campaigns if c.status == "completed")
+    total = campaign_kpis(completed.id).total
+    assert total.engagement_rate_reach and total.emv_cents and total.cost_cents
+    # seeding again adds influencers but no second set of campaigns
+    _seed(runner, 10)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == len(campaigns)
