@@ -1,8 +1,8 @@
 """The database side of one import batch: who each row is, what it changes, bulk writes.
 
-Called by app.services.imports for each batch of ~2 000 normalised rows. Per batch: one
-query per identity key kind (accounts, profile addresses, e-mails, ids), a few to load the
-matched people, then Core bulk inserts/updates (no ORM object per row: the per-object
+Called by app.services.imports for each batch of ~2 000 normalised rows. Per batch: the
+matches and the matched people (app/services/import_lookup.py), the update rules
+(import_people.py), then bulk inserts (bulk.RawInserter) and Core updates (no ORM object per row: the per-object
 audit listener is bypassed on purpose, the import writes one audit event per run and its
 `ImportChange` rows are the detailed trail). A dry run goes through the same decisions and
 counts, and writes nothing.
@@ -39,13 +39,13 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.imports import VALUE_LIMIT
 from app.services.bulk import RawInserter
+from app.services.import_lookup import find_matches, load_people
 from app.services.import_people import (
     COUNTS,
     DENORMALISED,
     FIGURES,
     PERSON_FIELDS,
     PERSON_VALUES,
-    SITES,
     Person,
     same_value,
 )
@@ -103,8 +103,8 @@ class Importer:
             else:
                 problems.extend(item)
                 self.counts["rejected"] += 1
-        matches = self._matches(rows) if rows else {}
-        people = self._load({i for found in matches.values() for i in found if i > 0}
+        matches = find_matches(rows) if rows else {}
+        people = load_people({i for found in matches.values() for i in found if i > 0}
                             | {self._person_at(r.same_as) for r in rows if r.same_as} - {0})
         created: dict[int, Person] = {}
         for row in rows:
@@ -155,102 +155,6 @@ class Importer:
         changed = person.merge(row, self.today)
         self.counts["updated" if changed else "unchanged"] += 1
         return None
-
-    # --- reading --------------------------------------------------------------------------
-
-    def _matches(self, rows: list[NormalisedRow]) -> dict[int, set[int]]:
-        """line → the existing influencers its identity keys point at."""
-        handles, emails, urls, ids = set(), set(), set(), set()
-        for row in rows:
-            for account in row.accounts:
-                handles.add(account["handle"])
-                if account["platform"] in SITES and account.get("profile_url"):
-                    urls.add(str(account["profile_url"]).lower().rstrip("/"))
-            if row.person.get("email"):
-                emails.add(row.person["email"])
-            if row.person.get("influencer_id"):
-                ids.add(row.person["influencer_id"])
-        session = db.session
-        by_account = {(p, h): i for i, p, h in session.execute(
-            select(_ACC.c.influencer_id, _ACC.c.platform, _ACC.c.handle)
-            .where(_ACC.c.handle.in_(handles)))} if handles else {}
-        by_email: dict[str, set[int]] = {}
-        if emails:
-            for i, email in session.execute(select(_INF.c.id, _INF.c.email)
-                                            .where(_INF.c.email.in_(emails))):
-                by_email.setdefault(email, set()).add(i)
-        by_url: dict[str, set[int]] = {}
-        if urls:
-            lowered = func.rtrim(func.lower(_ACC.c.profile_url), "/")
-            for i, url in session.execute(select(_ACC.c.influencer_id, lowered).where(
-                    _ACC.c.platform.in_(SITES), lowered.in_(urls))):
-                by_url.setdefault(url, set()).add(i)
-        known_ids = set(session.scalars(select(_INF.c.id).where(_INF.c.id.in_(ids)))) \
-            if ids else set()
-        found: dict[int, set[int]] = {}
-        for row in rows:
-            hits: set[int] = set()
-            for key in row.identity_keys():
-                if key[0] == "account":
-                    if key[1:] in by_account:
-                        hits.add(by_account[key[1:]])
-                elif key[0] == "email":
-                    hits |= by_email.get(key[1], set())
-                else:
-                    hits |= by_url.get(key[1], set())
-            if row.person.get("influencer_id") in known_ids:
-                hits.add(row.person["influencer_id"])  # type: ignore[arg-type]
-            if hits:
-                found[row.line] = hits
-        return found
-
-    def _load(self, ids: set[int]) -> dict[int, Person]:
-        """The matched people with their accounts, tags and latest audience snapshots."""
-        ids = {i for i in ids if i > 0}
-        if not ids:
-            return {}
-        session = db.session
-        people: dict[int, Person] = {}
-        columns = [_INF.c[c] for c in ("id", "deleted_at", "import_id", "version",
-                                       *PERSON_FIELDS, *DENORMALISED)]
-        for found in session.execute(select(*columns).where(_INF.c.id.in_(ids))).mappings():
-            person = Person(found["id"], new=False)
-            person.deleted = found["deleted_at"] is not None
-            person.import_id = found["import_id"]
-            person.version = found["version"]
-            person.values = {f: found[f] for f in PERSON_FIELDS}
-            person.stored = {f: found[f] for f in DENORMALISED}
-            people[person.id] = person
-        by_account: dict[int, tuple[Person, tuple[str, str]]] = {}
-        account_columns = [_ACC.c[c] for c in ("id", "influencer_id", "platform", "handle",
-                                               "profile_url", "version", *FIGURES)]
-        for found in session.execute(select(*account_columns)
-                                     .where(_ACC.c.influencer_id.in_(list(people)))
-                                     .order_by(_ACC.c.id)).mappings():
-            person = people[found["influencer_id"]]
-            key = (found["platform"], found["handle"])
-            person.accounts[key] = dict(found)
-            by_account[found["id"]] = (person, key)
-        for influencer_id, name in session.execute(
-                select(influencer_tag.c.influencer_id, Tag.name)
-                .join(Tag, Tag.id == influencer_tag.c.tag_id)
-                .where(influencer_tag.c.influencer_id.in_(list(people)))):
-            people[influencer_id].tags[name.casefold()] = name
-        snapshots = {sid: (account_id, taken_on) for sid, account_id, taken_on in
-                     session.execute(select(_SNAP.c.id, _SNAP.c.account_id, _SNAP.c.taken_on)
-                                     .where(_SNAP.c.influencer_id.in_(list(people)),
-                                            _SNAP.c.is_latest.is_(True)))}
-        shares: dict[int, dict[str, dict[str, float]]] = {sid: {} for sid in snapshots}
-        if snapshots:
-            for sid, dimension, key, share in session.execute(
-                    select(_SHARE.c.snapshot_id, _SHARE.c.dimension, _SHARE.c.key,
-                           _SHARE.c.share).where(_SHARE.c.snapshot_id.in_(list(snapshots)))):
-                shares[sid].setdefault(dimension, {})[key] = share
-        for sid, (account_id, taken_on) in snapshots.items():
-            if account_id in by_account:
-                person, key = by_account[account_id]
-                person.latest[key] = (taken_on, sid, shares[sid])
-        return people
 
     # --- writing --------------------------------------------------------------------------
 
