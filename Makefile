@@ -39,15 +39,19 @@ $(TEST_STAMP): $(STAMP)
 
 install-test: $(TEST_STAMP) translations browser
 
-# Browser tests use Debian's Chromium; never a downloaded browser build.
+# Browser tests use Debian's Chromium, never a downloaded browser build; PDF tests read
+# the rendered documents back with poppler's pdftotext.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need /usr/bin/chromium)"; exit 1; \
-	  fi; \
-	fi
+	@missing=""; \
+	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "Missing Debian packages:$$missing (run 'sudo apt-get install$$missing')"; exit 1; \
+	    fi; \
+	  fi
 
 test: install-test lint test-sqlite test-postgres
 
@@ -68,6 +72,8 @@ bench: install-test
 	$(BIN)/python -m bench.import
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.import
 	$(BIN)/python -m bench.import --rows 1000000
+	$(BIN)/python -m bench.campaign_report
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.campaign_report
 
 clean:
 	rm -rf $(VENV) node_modules

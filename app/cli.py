@@ -81,8 +81,8 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
         fail(str(error))
     click.echo(
         f"Seeded {report['influencers']} influencers, {report['accounts']} accounts, "
-        f"{report['brands']} brands, {report['relationships']} relationships "
-        f"in {report['seconds']:.1f} s"
+        f"{report['brands']} brands, {report['relationships']} relationships, "
+        f"{report.get('campaigns', 0)} campaigns in {report['seconds']:.1f} s"
     )
     if report.get("admin_password"):
         click.echo(f"Admin login: {report['admin_email']} / {report['admin_password']}")
@@ -216,9 +216,64 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
         f"{report['unchanged']} already known, {report['rejected']} rejected"))
 
 
+campaigns_cli = AppGroup("campaigns", help="Campaigns: metrics and reports.")
+
+
+@campaigns_cli.command("import-metrics")
+@click.argument("campaign_id", type=int)
+@click.argument("file")
+@click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
+@click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
+@click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@in_english
+def import_metrics_command(campaign_id: int, file: str, dry_run: bool, encoding: str | None,
+                           delimiter: str | None, as_json: bool) -> None:
+    """Import operation metrics of campaign CAMPAIGN_ID from a CSV FILE (operation_id, or
+    handle and date; impressions, reach, likes…). Exit 0 when the file was read, even with
+    rejected rows."""
+    import os
+
+    from app.services import campaign_metrics
+
+    if not os.path.isfile(file):
+        fail(f"{file} is not a readable file.")
+    try:
+        report = campaign_metrics.import_metrics(campaign_id, file, encoding=encoding,
+                                                 delimiter=delimiter, dry_run=dry_run)
+    except ServiceError as error:
+        fail(str(error))
+    verb = "Would import" if dry_run else "Imported"
+    _print_report(report, as_json, (
+        f"{verb} metrics of campaign {campaign_id} from {file}: {report['created']} measured "
+        f"for the first time, {report['updated']} updated, {report['unchanged']} unchanged, "
+        f"{report['rejected']} rejected"))
+
+
+@campaigns_cli.command("report")
+@click.argument("campaign_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@in_english
+def campaign_report_command(campaign_id: int, as_json: bool) -> None:
+    """Print the KPIs of campaign CAMPAIGN_ID: totals, budget, targets met or not, per
+    platform (money in the campaign's currency, rates as shares in JSON)."""
+    from app.services import NotFound, campaign_report
+
+    try:
+        report = campaign_report.campaign_report(campaign_id)
+    except NotFound:
+        fail(f"no campaign with the id {campaign_id} (or it is in the trash).")
+    if as_json:
+        click.echo(json.dumps(campaign_report.as_json(report), ensure_ascii=False))
+        return
+    for line in campaign_report.summary_lines(report):
+        click.echo(line)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(influencers_cli)
     app.cli.add_command(network_cli)
+    app.cli.add_command(campaigns_cli)

@@ -95,7 +95,8 @@ LABELS = {
         "user_id": _l("By"), "created_by_id": _l("Created by"), "source": _l("Source"),
         "is_latest": _l("Latest"), "followers_total": _l("Followers (all accounts)"),
         "reason": _l("Reason"), "erased": _l("Erased"),
-        "created": _l("Created"), "unchanged": _l("Unchanged"), "rejected": _l("Rejected"),
+        "created": _l("Created"), "updated": _l("Updated"), "unchanged": _l("Unchanged"),
+        "rejected": _l("Rejected"),
         "file": _l("File"),
         "brand_id": _l("Brand"), "objective": _l("Objective"), "starts_on": _l("Start"),
         "ends_on": _l("End"), "budget_cents": _l("Budget"), "currency": _l("Currency"),
@@ -156,7 +157,8 @@ LABELS = {
         "gambling": _l("Gambling & betting"), "health": _l("Health"),
         "pharmaceuticals": _l("Medicines"), "aesthetic_surgery": _l("Aesthetic surgery"),
         "tobacco_nicotine": _l("Tobacco & nicotine"), "automotive": _l("Automotive"),
-        "retail": _l("Retail"), "public_sector": _l("Public sector"), "other": _l("Other"),
+        "retail": _l("Retail"), "public_sector": _l("Public sector"),
+        "animals": _l("Animals (pets, exotic species)"), "other": _l("Other"),
     },
 }
 

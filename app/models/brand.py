@@ -11,7 +11,8 @@ from app.models.base import SoftDeleteMixin, TimestampMixin, VersionedMixin
 SECTORS = (
     "cosmetics", "fashion", "food", "beverages", "alcohol", "sports", "culture", "travel",
     "technology", "gaming", "finance", "crypto", "gambling", "health", "pharmaceuticals",
-    "aesthetic_surgery", "tobacco_nicotine", "automotive", "retail", "public_sector", "other",
+    "aesthetic_surgery", "tobacco_nicotine", "automotive", "retail", "public_sector", "animals",
+    "other",
 )
 
 

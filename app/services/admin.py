@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import AuditEvent, Brand, Influencer, User
-from app.services.audit import AUDITED
+from app.services.audit import AUDITED, BULK_ENTITIES
 from app.services.pagination import Page, paginate
 
-ENTITY_TYPES = tuple(AUDITED.values())
+ENTITY_TYPES = (*AUDITED.values(), *BULK_ENTITIES)
 
 
 def users_page(number: int, size: int) -> Page:

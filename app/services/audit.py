@@ -23,8 +23,11 @@ from app.models import (
     AudienceSnapshot,
     AuditEvent,
     Brand,
+    Campaign,
     Influencer,
     Interaction,
+    Operation,
+    Participant,
     SocialAccount,
     User,
 )
@@ -41,7 +44,12 @@ AUDITED = {
     AudienceSnapshot: "audience_snapshot",
     Interaction: "interaction",
     User: "user",
+    Campaign: "campaign",
+    Participant: "participant",
+    Operation: "operation",
 }
+# Events services write themselves (one per bulk operation), for the audit log's filter.
+BULK_ENTITIES = ("import", "relationships", "platform_rate")
 # Columns never copied into the log: secrets, and bookkeeping that changes on every write.
 SKIPPED = {
     "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",

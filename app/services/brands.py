@@ -51,6 +51,8 @@ RESTRICTED_SECTORS = {
                           "prescription medicines, approved claims only)."),
     "health": _l("Health: therapeutic abstention must never be promoted; health claims "
                  "follow their own rules."),
+    "animals": _l("Animals: promoting the sale of animals whose keeping is not authorised "
+                  "(protected or wild species) is banned."),
 }
 
 SORTS = {

@@ -1,7 +1,8 @@
 """A campaign's KPIs from the database: per operation, participant, platform and overall.
 
-Four queries whatever the campaign's size (operations, participants, the followers of the
-accounts the operations are on, the platform rates); the arithmetic is app/services/kpis.py.
+Five queries whatever the campaign's size (the campaign's currency, operations,
+participants, the followers of the accounts the operations are on, the platform rates);
+the arithmetic is app/services/kpis.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Operation, Participant, PlatformRate, SocialAccount
+from app.models import Campaign, Operation, Participant, PlatformRate, SocialAccount
 from app.models.campaign import COMMITTED_STAGES, COUNT_METRICS
 from app.services.kpis import Kpis, OperationFigures, compute
 
@@ -27,11 +28,18 @@ class CampaignKpis:
     proposed_cents: int = 0  # proposed fees not agreed yet (the same participants)
 
 
-def platform_rates() -> dict[str, int]:
-    return dict(db.session.execute(select(PlatformRate.platform, PlatformRate.cpm_cents)).all())
+def platform_rates(currency: str | None = None) -> dict[str, int]:
+    """CPM per platform; with `currency`, only the rates set in that currency (rates are
+    never converted: a campaign in another currency lists its platforms as missing)."""
+    query = select(PlatformRate.platform, PlatformRate.cpm_cents)
+    if currency:
+        query = query.where(PlatformRate.currency == currency)
+    return dict(db.session.execute(query).all())
 
 
-def campaign_kpis(campaign_id: int) -> CampaignKpis:
+def campaign_kpis(campaign_id: int, per_operation: bool = True) -> CampaignKpis:
+    """`per_operation=False` leaves `by_operation` empty: a third of the work on a large
+    campaign, which the report's page and PDF do not show."""
     session = db.session
     participants = session.execute(
         select(Participant.id, Participant.influencer_id, Participant.stage,
@@ -53,7 +61,8 @@ def campaign_kpis(campaign_id: int) -> CampaignKpis:
             if count is not None:  # an influencer's biggest account on the platform
                 key = (influencer_id, platform)
                 followers[key] = max(count, followers.get(key, 0))
-    rates = platform_rates()
+    currency = session.scalar(select(Campaign.currency).where(Campaign.id == campaign_id))
+    rates = platform_rates(currency or "EUR")
 
     ops_of: dict[int, int] = defaultdict(int)
     for op in operations:
@@ -74,7 +83,8 @@ def campaign_kpis(campaign_id: int) -> CampaignKpis:
     by_participant: dict[int, list[OperationFigures]] = defaultdict(list)
     by_platform: dict[str, list[OperationFigures]] = defaultdict(list)
     for op_id, participant_id, f in figures:
-        result.by_operation[op_id] = compute([f])
+        if per_operation:
+            result.by_operation[op_id] = compute([f])
         by_participant[participant_id].append(f)
         by_platform[f.platform].append(f)
     for p in participants:

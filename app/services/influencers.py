@@ -93,7 +93,7 @@ def history(influencer: Influencer, limit: int = 200) -> list[AuditEvent]:
 def timeline(influencer: Influencer) -> list[Interaction]:
     return list(db.session.scalars(
         select(Interaction)
-        .options(selectinload(Interaction.user))
+        .options(selectinload(Interaction.user), selectinload(Interaction.campaign))
         .where(Interaction.influencer_id == influencer.id)
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
     ))

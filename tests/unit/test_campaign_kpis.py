@@ -94,3 +94,13 @@ def test_query_count_does_not_grow_with_the_campaign(db):
     db.session.expire_all()
     assert _count_statements(lambda: campaign_kpis(small.id)) == _count_statements(
         lambda: campaign_kpis(big.id))
+
+
+def test_rates_in_another_currency_are_not_applied(db):
+    campaign = make_campaign(currency="USD")
+    db.session.add(PlatformRate(platform="instagram", cpm_cents=800, currency="EUR"))
+    db.session.commit()
+    participant = make_participant(campaign, _influencer(7_000), stage="live")
+    make_operation(participant, platform="instagram", impressions=10_000)
+    total = campaign_kpis(campaign.id).total
+    assert total.emv_cents is None and total.missing_rates == {"instagram"}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
 
+import pytest
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy import select
 

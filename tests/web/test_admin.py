@@ -261,3 +261,13 @@ def test_audit_log_paginates(app, admin_client, monkeypatch):
     page = admin_client.get("/admin/audit?entity=brand&page=2").data
     assert b"Page 2 of 3" in page
     assert b"entity=brand" in page  # the pager keeps the filters
+
+
+def test_audit_log_shows_money_columns_as_amounts_not_cents(admin_client):
+    _db.session.add(AuditEvent(entity_type="participant", entity_id=7, action="update",
+                               changes={"agreed_fee_cents": [None, 123_450],
+                                        "notes": ["a", "b"]}))
+    _db.session.commit()
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "1,234.50" in page and "123450" not in page
+    assert "Agreed fee" in page and "Participant #7" in page
