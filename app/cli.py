@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable
 
 import click
 from flask import Flask
@@ -188,28 +189,46 @@ def _print_report(report: dict, as_json: bool, summary: str) -> None:
 network_cli = AppGroup("network", help="The influence network: who relays whom.")
 
 
+_ONE_FILE_OPTIONS = (
+    click.option("--dry-run", is_flag=True, help="Count and check only; write nothing."),
+    click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise)."),
+    click.option("--delimiter", default=None, help="; , | or tab (detected otherwise)."),
+    click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+)
+
+
+def one_file_options(command):
+    """--dry-run, --encoding, --delimiter and --json: the options of a one-file import."""
+    for option in reversed(_ONE_FILE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _read_file_or_fail(file: str, importer: Callable[..., dict], **options) -> dict:
+    """`importer(file, **options)`'s report; exits 1 with the reason when FILE is not a
+    readable file or the import refuses it."""
+    import os
+
+    if not os.path.isfile(file):
+        fail(f"{file} is not a readable file.")
+    try:
+        return importer(file, **options)
+    except ServiceError as error:
+        fail(str(error))
+
+
 @network_cli.command("import")
 @click.argument("file")
-@click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
-@click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
-@click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@one_file_options
 @in_english
 def import_network_command(file: str, dry_run: bool, encoding: str | None,
                            delimiter: str | None, as_json: bool) -> None:
     """Import relationships from a CSV FILE: source, target (handles, profile addresses or
     emails), kind, weight. Unknown people are reported, never created."""
-    import os
-
     from app.services import network_import
 
-    if not os.path.isfile(file):
-        fail(f"{file} is not a readable file.")
-    try:
-        report = network_import.import_relationships(file, encoding=encoding,
-                                                     delimiter=delimiter, dry_run=dry_run)
-    except ServiceError as error:
-        fail(str(error))
+    report = _read_file_or_fail(file, network_import.import_relationships,
+                                encoding=encoding, delimiter=delimiter, dry_run=dry_run)
     verb = "Would add" if dry_run else "Added"
     _print_report(report, as_json, (
         f"{verb} {report['created']} relationships from {file}: "
@@ -222,27 +241,18 @@ campaigns_cli = AppGroup("campaigns", help="Campaigns: metrics and reports.")
 @campaigns_cli.command("import-metrics")
 @click.argument("campaign_id", type=int)
 @click.argument("file")
-@click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
-@click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
-@click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@one_file_options
 @in_english
 def import_metrics_command(campaign_id: int, file: str, dry_run: bool, encoding: str | None,
                            delimiter: str | None, as_json: bool) -> None:
     """Import operation metrics of campaign CAMPAIGN_ID from a CSV FILE (operation_id, or
     handle and date; impressions, reach, likes…). Exit 0 when the file was read, even with
     rejected rows."""
-    import os
-
     from app.services import campaign_metrics
 
-    if not os.path.isfile(file):
-        fail(f"{file} is not a readable file.")
-    try:
-        report = campaign_metrics.import_metrics(campaign_id, file, encoding=encoding,
-                                                 delimiter=delimiter, dry_run=dry_run)
-    except ServiceError as error:
-        fail(str(error))
+    report = _read_file_or_fail(
+        file, functools.partial(campaign_metrics.import_metrics, campaign_id),
+        encoding=encoding, delimiter=delimiter, dry_run=dry_run)
     verb = "Would import" if dry_run else "Imported"
     _print_report(report, as_json, (
         f"{verb} metrics of campaign {campaign_id} from {file}: {report['created']} measured "

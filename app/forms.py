@@ -1,6 +1,7 @@
 """Form fields and helpers every feature's forms share: text cleaning, numbers, counts,
 percentages and money typed the way a French team types them ("12 400", "3,2 %",
-"12,4 k", "1 200,50 €"), country choices named in the user's language."""
+"12,4 k", "1 200,50 €"), country choices named in the user's language, and the version
+field of forms that edit a record under optimistic locking."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import unicodedata
 from babel import Locale
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
 
 COUNT_MAX = 2_000_000_000  # fits the 32-bit integer columns of PostgreSQL
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
@@ -139,3 +141,15 @@ class MoneyField(_TypedNumberField):
 
     def shown(self) -> str:
         return format_decimal(self.data / 100, format="#,##0.00")
+
+
+class VersionedForm(FlaskForm):
+    """A form editing a record under optimistic locking: the version it was opened at."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None

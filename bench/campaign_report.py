@@ -18,37 +18,27 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from bench.list_page import PASSWORD, _app
+from bench.list_page import (
+    bench_user,
+    close,
+    counting_statements,
+    logged_in_client,
+    make_app,
+    make_database,
+    timed_requests,
+)
 
 BUDGET_MS = 300.0
 PLATFORMS = ("instagram", "tiktok", "youtube", "x", "linkedin")
 RATED = {"instagram": 1200, "tiktok": 800, "youtube": 1500}  # x, linkedin: no CPM set
 BIG = (500, 5_000)
 SMALL = (50, 500)
-
-
-def _database(kind_url: str | None, workdir: Path) -> str:
-    if not kind_url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    url = kind_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS relais_bench_report WITH (FORCE)")
-        conn.execute("CREATE DATABASE relais_bench_report")
-    return urlunsplit(parts._replace(scheme="postgresql+psycopg", path="/relais_bench_report"))
 
 
 def _maybe(rng: random.Random, value: int, missing: float = 0.1) -> int | None:
@@ -119,15 +109,13 @@ def _seed_campaign(session, rng: random.Random, first_id: int, name: str,
 
 def _seed(app) -> tuple[int, int]:
     from app.extensions import db
-    from app.models import PlatformRate, User
-    from app.security import hash_password
+    from app.models import PlatformRate
 
     rng = random.Random(2026)  # noqa: S311 - benchmark data
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        db.session.add(User(email="bench@agence-relais.fr", name="Bench", role="member",
-                            password_hash=hash_password(PASSWORD)))
+        db.session.add(bench_user())
         db.session.add_all(PlatformRate(platform=p, cpm_cents=c) for p, c in RATED.items())
         big = _seed_campaign(db.session, rng, 1, "Grande campagne", *BIG)
         small = _seed_campaign(db.session, rng, 100_001, "Petite campagne", *SMALL)
@@ -140,48 +128,20 @@ def _seed(app) -> tuple[int, int]:
     return big, small
 
 
-def _timed(client, url: str, runs: int, counter: list[int]) -> tuple[float, float, int]:
-    for _ in range(3):  # warm-up: caches, compiled statements, OS pages
-        client.get(url)
-    timings = []
-    for _ in range(runs):
-        counter[0] = 0
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    timings.sort()
-    p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
-    return statistics.median(timings), p95, counter[0]
-
-
 def _measure(app, big: int, small: int, runs: int) -> list[tuple[str, float, float, int, int]]:
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    client = app.test_client()
-    response = client.post("/login", data={"email": "bench@agence-relais.fr",
-                                           "password": PASSWORD})
-    assert response.status_code == 302, "bench login failed"
-    counter = [0]
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        counter[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
+    client = logged_in_client(app)
     results = []
-    for name, path, n in (("report page", "report", runs),
-                          ("report, sorted by CPE, page 3", "report?sort=cpe&page=3", runs),
-                          ("per operation, page 40", "report/operations?page=40", runs),
-                          ("CSV", "report.csv", max(3, runs // 4)),
-                          ("PDF", "report.pdf", 3)):
-        median, p95, statements = _timed(client, f"/campaigns/{big}/{path}", n, counter)
-        _m, _p, small_statements = _timed(client, f"/campaigns/{small}/{path}", 3, counter)
-        results.append((name, median, p95, statements, small_statements))
-    event.remove(engine, "before_cursor_execute", count)
+    with counting_statements(app) as counter:
+        for name, path, n in (("report page", "report", runs),
+                              ("report, sorted by CPE, page 3", "report?sort=cpe&page=3", runs),
+                              ("per operation, page 40", "report/operations?page=40", runs),
+                              ("CSV", "report.csv", max(3, runs // 4)),
+                              ("PDF", "report.pdf", 3)):
+            median, p95, statements, _response = timed_requests(
+                client, f"/campaigns/{big}/{path}", n, counter)
+            small_statements = timed_requests(
+                client, f"/campaigns/{small}/{path}", 3, counter)[2]
+            results.append((name, median, p95, statements, small_statements))
     return results
 
 
@@ -191,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         workdir = Path(tmp)
-        database_url = _database(os.environ.get("DATABASE_URL"), workdir)
-        app = _app(database_url, workdir)
+        database_url = make_database(os.environ.get("DATABASE_URL"), workdir,
+                                     "relais_bench_report")
+        app = make_app(database_url, workdir)
         engine = database_url.split(":", 1)[0].split("+")[0]
         print(f"Relais campaign-report benchmark on {engine}: {BIG[0]} participants, "
               f"{BIG[1]:,} operations (and {SMALL[0]}/{SMALL[1]} for the statement count)")
@@ -210,11 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         same = "the same" if all(r[3] == r[4] for r in results) else "NOT the same"
         print(f"\n{engine}: report page {verdict} the {BUDGET_MS:.0f} ms median budget; "
               f"SQL statements per request {same} for 500 and 5 000 operations")
-        with app.app_context():
-            from app.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
+        close(app)
     return 0
 
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench.import_parse import generate
-from bench.list_page import _database
+from bench.list_page import make_database
 
 BAR = 20_000
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = _database(os.environ.get("DATABASE_URL"), Path(tmp))
+        url = make_database(os.environ.get("DATABASE_URL"), Path(tmp))
         from app import create_app
         from app.config import TestConfig
         from app.extensions import db

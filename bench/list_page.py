@@ -12,15 +12,18 @@ budget and the number of SQL statements. Exits 0 even over budget: the figures d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BUDGET_MS = 50.0
+BENCH_EMAIL = "bench@agence-relais.fr"
 PASSWORD = "bench-password-not-secret"
 SCENARIOS = (
     ("instagram, France, most followers", "platform=instagram&country=FR&sort=-followers"),
@@ -35,7 +38,9 @@ SCENARIOS = (
 )
 
 
-def _database(kind_url: str | None, workdir: Path) -> str:
+def make_database(kind_url: str | None, workdir: Path, name: str = "relais_bench") -> str:
+    """A fresh database: a file in `workdir`, or, when `kind_url` names a PostgreSQL
+    server, the database `name` on it, dropped and created again."""
     if not kind_url:
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
     import psycopg
@@ -46,12 +51,12 @@ def _database(kind_url: str | None, workdir: Path) -> str:
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS relais_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE relais_bench")
-    return urlunsplit(parts._replace(scheme="postgresql+psycopg", path="/relais_bench"))
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(parts._replace(scheme="postgresql+psycopg", path=f"/{name}"))
 
 
-def _app(database_url: str, workdir: Path):
+def make_app(database_url: str, workdir: Path):
     os.environ.setdefault("RELAIS_ENV", "development")
     from app import create_app
     from app.config import Config
@@ -63,10 +68,8 @@ def _app(database_url: str, workdir: Path):
     return create_app(config)
 
 
-def _seed(app, count: int) -> None:
+def seed_influencers(app, count: int) -> None:
     from app.extensions import db
-    from app.models import User
-    from app.security import hash_password
     from app.services import demo
 
     with app.app_context():
@@ -76,45 +79,84 @@ def _seed(app, count: int) -> None:
         print(f"seeded {report['influencers']:,} influencers, {report['accounts']:,} accounts, "
               f"{report['relationships']:,} relationships in {time.perf_counter() - started:.1f} s "
               f"({', '.join(f'{k} {v:.1f} s' for k, v in report['timings'].items())})")
-        db.session.add(User(email="bench@agence-relais.fr", name="Bench", role="member",
-                            password_hash=hash_password(PASSWORD)))
+        db.session.add(bench_user())
         db.session.commit()
 
 
-def _measure(app, runs: int) -> list[tuple[str, float, float, int, int]]:
+def bench_user():
+    """The member the benchmarks log in as (`logged_in_client`)."""
+    from app.models import User
+    from app.security import hash_password
+
+    return User(email=BENCH_EMAIL, name="Bench", role="member",
+                password_hash=hash_password(PASSWORD))
+
+
+def logged_in_client(app):
+    client = app.test_client()
+    response = client.post("/login", data={"email": BENCH_EMAIL, "password": PASSWORD})
+    assert response.status_code == 302, "bench login failed"
+    return client
+
+
+@contextlib.contextmanager
+def counting_statements(app) -> Iterator[list[int]]:
+    """Counts the SQL statements sent while the block runs, in `counter[0]` (which the
+    block may reset to 0 before each request)."""
     from sqlalchemy import event
 
     from app.extensions import db
 
-    client = app.test_client()
-    response = client.post("/login", data={"email": "bench@agence-relais.fr",
-                                           "password": PASSWORD})
-    assert response.status_code == 302, "bench login failed"
-    statements = [0]
+    counter = [0]
     with app.app_context():
         engine = db.engine
 
     def count(*_args):
-        statements[0] += 1
+        counter[0] += 1
 
     event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def timed_requests(client, url: str, runs: int, counter: list[int]):
+    """Requests `url` 3 times (warm-up: caches, compiled statements, OS pages) then `runs`
+    times: the median and p95 in ms, the statements of the last request (`counter` is
+    `counting_statements`'), and the last response."""
+    for _ in range(3):
+        client.get(url)
+    timings = []
+    for _ in range(runs):
+        counter[0] = 0
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    timings.sort()
+    p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
+    return statistics.median(timings), p95, counter[0], response
+
+
+def close(app) -> None:
+    """Lets go of the database (its file is in a temporary folder about to be removed)."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _measure(app, runs: int) -> list[tuple[str, float, float, int, int]]:
+    client = logged_in_client(app)
     results = []
-    for name, query in SCENARIOS:
-        url = f"/influencers/?{query}"
-        for _ in range(3):  # warm-up: caches, compiled statements, OS pages
-            client.get(url)
-        timings = []
-        for _ in range(runs):
-            statements[0] = 0
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        shown = response.get_data(as_text=True).count('name="ids"')
-        timings.sort()
-        p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
-        results.append((name, statistics.median(timings), p95, statements[0], shown))
-    event.remove(engine, "before_cursor_execute", count)
+    with counting_statements(app) as counter:
+        for name, query in SCENARIOS:
+            median, p95, statements, response = timed_requests(
+                client, f"/influencers/?{query}", runs, counter)
+            shown = response.get_data(as_text=True).count('name="ids"')
+            results.append((name, median, p95, statements, shown))
     return results
 
 
@@ -125,11 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         workdir = Path(tmp)
-        database_url = _database(os.environ.get("DATABASE_URL"), workdir)
-        app = _app(database_url, workdir)
+        database_url = make_database(os.environ.get("DATABASE_URL"), workdir)
+        app = make_app(database_url, workdir)
         engine = database_url.split(":", 1)[0].split("+")[0]
         print(f"Relais list-page benchmark on {engine}, {args.influencers:,} influencers")
-        _seed(app, args.influencers)
+        seed_influencers(app, args.influencers)
         results = _measure(app, args.runs)
         print(f"\n{'scenario':40} {'median':>9} {'p95':>9} {'budget':>8} {'queries':>8} "
               f"{'rows':>5}")
@@ -142,11 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{rows:5d}{flag}")
         print(f"\n{engine}: {len(results) - over}/{len(results)} scenarios within the "
               f"{BUDGET_MS:.0f} ms median budget" + (" — OVER BUDGET" if over else ""))
-        with app.app_context():
-            from app.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
+        close(app)
     return 0
 
 

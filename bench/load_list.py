@@ -27,7 +27,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.list_page import PASSWORD, SCENARIOS, _app, _database, _seed
+from bench.list_page import (
+    BENCH_EMAIL,
+    PASSWORD,
+    SCENARIOS,
+    make_app,
+    make_database,
+    seed_influencers,
+)
 
 P95_BAR_MS = 200.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +75,7 @@ def _login(port: int) -> str:
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urlencode({"csrf_token": token, "email": "bench@agence-relais.fr",
-                      "password": PASSWORD})
+    body = urlencode({"csrf_token": token, "email": BENCH_EMAIL, "password": PASSWORD})
     conn.request("POST", "/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()
@@ -108,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="relais-load-") as tmp:
         workdir = Path(tmp)
-        database_url = _database(os.environ.get("DATABASE_URL"), workdir)
+        database_url = make_database(os.environ.get("DATABASE_URL"), workdir)
         engine = database_url.split(":", 1)[0].split("+")[0]
         print(f"Relais list-page load test on {engine}: {args.influencers:,} influencers, "
               f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s")
-        _seed(_app(database_url, workdir), args.influencers)
+        seed_influencers(make_app(database_url, workdir), args.influencers)
         port = _free_port()
         server = _start_gunicorn(port, database_url, workdir, args.workers)
         try:

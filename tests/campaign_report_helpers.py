@@ -1,5 +1,5 @@
 """A small campaign whose report figures are computed by hand below (tests of the report
-service, pages, PDF, CSV and CLI), and a statement counter.
+service, pages, PDF, CSV and CLI).
 
 Three participants, five operations: one with every metric at zero, one with none.
 
@@ -17,11 +17,8 @@ Followers: Ana instagram 10 000 / tiktok 50 000, Ben instagram 20 000, Cléo ins
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date
-
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Campaign, Operation, Participant, PlatformRate
@@ -105,20 +102,3 @@ def grow(campaign: Campaign, participants: int, operations_each: int) -> None:
                 planned_on=date(2026, 3, 1 + (n + i) % 28), impressions=1000 * (i + 1),
                 reach=500 + i, likes=10 + i, comments=i))
         db.session.commit()
-
-
-@contextlib.contextmanager
-def count_statements():
-    """Counts the SQL statements sent while the block runs: `with ... as counter:` then
-    `counter[0]`."""
-    counter = [0]
-
-    def count(*_args):
-        counter[0] += 1
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/screenshots.py http://127.0.0.1:5000 EMAIL PASSWORD [--locale fr]
 
-Uses Debian's Chromium, like the browser tests.
+Uses Debian's Chromium, like the browser tests. The campaign screenshots expect the demo
+data (`flask demo seed`): a completed campaign with figures, a running one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -21,8 +22,10 @@ def main() -> None:
     parser.add_argument("email")
     parser.add_argument("password")
     parser.add_argument("--locale", default="fr-FR")
+    parser.add_argument("--out", type=Path, default=OUT, help="Where the PNG files go.")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -34,16 +37,50 @@ def main() -> None:
         page.fill("input[name=password]", args.password)
         page.click("input[type=submit]")
         page.wait_for_load_state("networkidle")
-        page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        page.screenshot(path=out / "dashboard.png", full_page=True)
         page.goto(args.base + "/influencers/?sort=-followers&platform=instagram")
-        page.screenshot(path=OUT / "influencers.png")
+        page.screenshot(path=out / "influencers.png")
         first = page.locator("table tbody tr a").first
         first.click()
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)  # charts finish drawing
-        page.screenshot(path=OUT / "profile.png", full_page=True)
+        page.screenshot(path=out / "profile.png", full_page=True)
+        campaigns(page, args.base, out)
         browser.close()
-    print(f"screenshots written to {OUT}")
+    print(f"screenshots written to {out}")
+
+
+def open_campaign(page: Page, base: str, status: str) -> str:
+    """The address of the first campaign with this status (the demo has one of each)."""
+    page.goto(f"{base}/campaigns/?status={status}")
+    link = page.locator("table.campaign-list tbody tr a").first
+    expect(link).to_be_visible()
+    return base + link.get_attribute("href")
+
+
+def campaigns(page: Page, base: str, out: Path) -> None:
+    page.goto(base + "/campaigns/")
+    expect(page.locator("table.campaign-list")).to_be_visible()
+    page.screenshot(path=out / "campaigns.png")
+
+    completed = open_campaign(page, base, "completed")
+    page.goto(completed + "/report")
+    canvases = page.locator("canvas[data-campaign-chart]")
+    expect(canvases.first).to_be_visible()
+    # Chart.js has drawn every canvas (animations are off on the report).
+    page.wait_for_function(
+        "() => window.Chart && [...document.querySelectorAll('canvas[data-campaign-chart]')]"
+        ".every(c => window.Chart.getChart(c))")
+    page.screenshot(path=out / "campaign-report.png", full_page=True)
+
+    running = open_campaign(page, base, "active")
+    page.goto(running + "/participants")
+    expect(page.locator(".board-card").first).to_be_visible()
+    page.screenshot(path=out / "campaign-board.png")
+
+    page.goto(base + "/campaigns/calendar?view=month")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=out / "campaign-calendar.png", full_page=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
-    HiddenField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.forms import VersionedForm
 from app.i18n.labels import choices
 from app.models.brand import SECTORS
 from app.security import safe_http_url
@@ -54,7 +54,7 @@ def _http_only(form, field) -> None:
         raise ValidationError(_l("Only http:// or https:// addresses are accepted."))
 
 
-class BrandForm(FlaskForm):
+class BrandForm(VersionedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     legal_name = StringField(_l("Legal name"), validators=[Optional(), Length(max=200)])
     legal_form = StringField(_l("Legal form"), validators=[Optional(), Length(max=80)],
@@ -73,7 +73,6 @@ class BrandForm(FlaskForm):
     sector = SelectField(_l("Sector"), validators=[Optional()])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=500), _http_only])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
-    version = HiddenField()
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs):
@@ -85,12 +84,6 @@ class BrandForm(FlaskForm):
         problem = registration_problem(field.data, self.tax_country.data or None)
         if problem:
             raise ValidationError(problem)
-
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
     def values(self) -> dict:
         return {

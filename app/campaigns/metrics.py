@@ -6,101 +6,39 @@ Typing metrics in by hand is on the operation's page (app/campaigns/operations.p
 
 from __future__ import annotations
 
+import functools
 import io
-from typing import Any
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, SubmitField
+from wtforms import SubmitField
 
 from app.campaigns import bp
-from app.extensions import db
-from app.i18n import stored_message
+from app.campaigns.routes import campaign_or_404
 from app.i18n.labels import label
-from app.import_wizard.forms import AUTO, DELIMITERS, ENCODINGS, delimiter_label
-from app.import_wizard.routes import display_name, saved_upload
+from app.import_wizard.forms import CheckOrImportForm
+from app.import_wizard.one_page import checked_import
 from app.imports.metric_columns import COLUMNS
-from app.imports.reading import ReadError
 from app.models.campaign import METRICS
 from app.security import role_required
-from app.services import NotFound, ServiceError
 from app.services import campaign_metrics as service
 from app.services import metrics_template as example_file
-from app.services.campaigns import get_campaign
 
 SHOWN_REJECTED = 200  # rows listed on the page; the count above stays exact
 
 
-class MetricsImportForm(FlaskForm):
-    """A file, optional reading overrides, check or import. Without the "Import the metrics"
-    button (Enter in a field, a bare POST) the file is only checked."""
-
-    file = FileField(_l("CSV file"), validators=[
-        FileRequired(_l("Choose a file to import.")),
-        FileAllowed(["csv", "txt"], _l("Only .csv or .txt files can be imported.")),
-    ])
-    encoding = SelectField(_l("Encoding"), default=AUTO)
-    delimiter = SelectField(_l("Delimiter"), default=AUTO)
-    check = SubmitField(_l("Check only (dry run)"))
+class MetricsImportForm(CheckOrImportForm):
     run = SubmitField(_l("Import the metrics"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        detect = (AUTO, _("Detect from the file"))
-        self.encoding.choices = [detect, *[(value, value) for value in ENCODINGS]]
-        self.delimiter.choices = [detect, *[(value, delimiter_label(character))
-                                            for value, character in DELIMITERS.items()]]
-
-    @property
-    def dry_run(self) -> bool:
-        return not self.run.data
-
-    def reading(self) -> tuple[str | None, str | None]:
-        encoding, delimiter = self.encoding.data, self.delimiter.data
-        return (ENCODINGS[encoding] if encoding else None,
-                DELIMITERS[delimiter] if delimiter else None)
-
-
-def _campaign(campaign_id: int):
-    try:
-        return get_campaign(campaign_id)
-    except NotFound:
-        abort(404)
-
-
-def _in_user_language(template: str, params: dict[str, Any]) -> str:
-    return _(template, **params)
-
-
-def _refusal(error: ServiceError) -> str:
-    cause = error.__cause__
-    if isinstance(cause, ReadError):
-        return _(cause.template, **cause.params)
-    return stored_message(str(error))
 
 
 @bp.route("/<int:campaign_id>/metrics/import", methods=["GET", "POST"])
 @role_required("member")
 def import_metrics(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     form = MetricsImportForm()
-    report = None
-    if form.validate_on_submit():
-        storage = form.file.data
-        encoding, delimiter = form.reading()
-        try:
-            with saved_upload(storage) as path:
-                report = service.import_metrics(
-                    campaign.id, path, encoding=encoding, delimiter=delimiter,
-                    dry_run=form.dry_run, filename=display_name(storage.filename),
-                    describe=_in_user_language)
-        except ServiceError as error:
-            db.session.rollback()  # the service rolled back already; nothing half-done stays
-            form.file.errors = [*form.file.errors, _refusal(error)]
+    report = checked_import(form, functools.partial(service.import_metrics, campaign.id))
     status = 400 if request.method == "POST" and report is None else 200
     return render_template(
         "campaigns/metrics_import.html", campaign=campaign, form=form, report=report,
@@ -117,7 +55,7 @@ def template_headers() -> list[str]:
 @bp.get("/<int:campaign_id>/metrics/template.csv")
 @role_required("member")
 def metrics_template(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     french = str(get_locale() or "en").startswith("fr")
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 only with its BOM

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import CountField, MoneyField, clean
+from app.forms import CountField, MoneyField, VersionedForm, clean
 from app.i18n.labels import choices, label
 from app.models.campaign import COUNT_METRICS, OPERATION_KINDS, OPERATION_STATUSES
 from app.models.influencer import PLATFORMS
@@ -34,17 +34,7 @@ def _any(group: str, codes) -> list[tuple[str, str]]:
     return [("", str(_l("Any")))] + choices(group, codes)
 
 
-class _Versioned(FlaskForm):
-    version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
-
-class OperationForm(_Versioned):
+class OperationForm(VersionedForm):
     participant_id = SelectField(_l("Participant"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), default="post")
     platform = SelectField(_l("Platform"), validators=[Optional()])
@@ -73,18 +63,18 @@ class OperationForm(_Versioned):
         return {name: self[name].data for name in self.FIELDS}
 
 
-class StepForm(_Versioned):
+class StepForm(VersionedForm):
     """Submit and approve: a CSRF token and the version the user saw."""
 
 
-class ReviewForm(_Versioned):
+class ReviewForm(VersionedForm):
     comment = TextAreaField(_l("What should change"), filters=_STRIP,
                             validators=[DataRequired(message=_l("Say what should change: the "
                                                                 "comment is required.")),
                                         Length(max=COMMENT_MAX)])
 
 
-class MetricsForm(_Versioned):
+class MetricsForm(VersionedForm):
     """Every metric is optional: empty means "not known" (None), 0 means zero."""
 
     impressions = CountField(_l("Impressions"), validators=[Optional()])

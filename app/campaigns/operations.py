@@ -21,10 +21,10 @@ from app.campaigns.operation_forms import (
     ReviewForm,
     StepForm,
 )
+from app.campaigns.routes import campaign_or_404
 from app.i18n.labels import label
 from app.security import role_required, safe_next_url
 from app.services import Conflict, NotFound, ServiceError
-from app.services import campaigns as campaign_service
 from app.services import operation_lists as lists
 from app.services import operations as service
 from app.services.campaign_kpis import campaign_kpis
@@ -39,13 +39,6 @@ ONE = BASE + "/<int:operation_id>"
 def _approval_badge():
     # A function, not a number: only the managers' menu calls it (one count query).
     return {"operations_waiting": lists.waiting_count}
-
-
-def _campaign(campaign_id: int):
-    try:
-        return campaign_service.get_campaign(campaign_id)
-    except NotFound:
-        abort(404)
 
 
 def _operation(campaign_id: int, operation_id: int):
@@ -65,7 +58,7 @@ def _page_url(operation) -> str:
 @bp.get(BASE)
 @role_required("viewer")
 def operations(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     form = OperationFilterForm(formdata=request.args)
     form.validate()
     filters = form.clean()
@@ -86,7 +79,7 @@ def operations(campaign_id: int):
 @bp.route(BASE + "/new", methods=["GET", "POST"])
 @role_required("member")
 def plan_operation(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     participants = service.participant_options(campaign.id)
     form = OperationForm(participants=participants)
     if request.method == "GET" and request.args.get("participant"):
@@ -227,32 +220,31 @@ def _run_step(operation, action, *args, **kwargs):
     return None
 
 
-@bp.post(ONE + "/submit")
-@role_required("member")
-def submit_operation(campaign_id: int, operation_id: int):
+def _button_step(campaign_id: int, operation_id: int, action: str, done: str):
+    """A step that is only a button (StepForm: the version the page was shown at)."""
     operation = _operation(campaign_id, operation_id)
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)
-    refused = _run_step(operation, "submit", expected_version=form.expected_version())
+    refused = _run_step(operation, action, expected_version=form.expected_version())
     if refused:
         return refused
-    flash(_("Submitted for approval: a manager will review it."), "success")
+    flash(done, "success")
     return _after_step(operation)
+
+
+@bp.post(ONE + "/submit")
+@role_required("member")
+def submit_operation(campaign_id: int, operation_id: int):
+    return _button_step(campaign_id, operation_id, "submit",
+                        _("Submitted for approval: a manager will review it."))
 
 
 @bp.post(ONE + "/approve")
 @role_required("manager")
 def approve_operation(campaign_id: int, operation_id: int):
-    operation = _operation(campaign_id, operation_id)
-    form = StepForm()
-    if not form.validate_on_submit():
-        abort(400)
-    refused = _run_step(operation, "approve", expected_version=form.expected_version())
-    if refused:
-        return refused
-    flash(_("Operation approved: it can now be published."), "success")
-    return _after_step(operation)
+    return _button_step(campaign_id, operation_id, "approve",
+                        _("Operation approved: it can now be published."))
 
 
 @bp.post(ONE + "/request-changes")

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import MoneyField, clean
+from app.forms import MoneyField, VersionedForm, clean
 from app.i18n.labels import choices
 from app.influencers.list_forms import FilterForm
 from app.models.campaign import STAGES
@@ -113,19 +113,12 @@ class MoveForm(FlaskForm):
         return self.seen.data if self.seen.data in STAGES else None
 
 
-class TermsForm(FlaskForm):
+class TermsForm(VersionedForm):
     """A participant's fees and notes, edited in the table (optimistic locking)."""
 
     proposed_fee_cents = MoneyField(_l("Proposed fee"), validators=[Optional()])
     agreed_fee_cents = MoneyField(_l("Agreed fee"), validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=NOTES_MAX)])
-    version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
 
     def values(self) -> dict:
         return {"proposed_fee_cents": self.proposed_fee_cents.data,

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from app.campaigns import bp
 from app.campaigns.participant_forms import ListFilterForm, MoveForm, SearchForm, TermsForm
+from app.campaigns.routes import campaign_or_404
 from app.errors import wants_json
 from app.i18n import money
 from app.i18n.labels import label
@@ -32,13 +33,6 @@ SORTS = {
     "operations": lambda c: c.operations,
     "notes": lambda c: (c.participant.notes or "").casefold() or None,
 }
-
-
-def _campaign(campaign_id: int):
-    try:
-        return service.get_campaign(campaign_id)
-    except NotFound:
-        abort(404)
 
 
 def _participant(campaign, participant_id: int):
@@ -126,7 +120,7 @@ def _page(campaign, view: str, editing: tuple[int, TermsForm] | None = None, sta
 @bp.get("/<int:campaign_id>/participants")
 @role_required("viewer")
 def participants(campaign_id: int):
-    return _page(_campaign(campaign_id), _view())
+    return _page(campaign_or_404(campaign_id), _view())
 
 
 # --- adding --------------------------------------------------------------------------------
@@ -134,7 +128,7 @@ def participants(campaign_id: int):
 @bp.post("/<int:campaign_id>/participants/add")
 @role_required("member")
 def add_participants(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     ids = listing.parse_ids(request.form.getlist("ids"))
     try:
         result = service.add_influencers(campaign, ids, current_user)
@@ -148,7 +142,7 @@ def add_participants(campaign_id: int):
 @bp.post("/<int:campaign_id>/participants/add-matching")
 @role_required("member")
 def add_matching_participants(campaign_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     form = ListFilterForm()
     if not form.validate():
         for errors in form.errors.values():
@@ -208,7 +202,7 @@ def _over_budget(campaign) -> str:
 @bp.post("/<int:campaign_id>/participants/<int:participant_id>/stage")
 @role_required("member")
 def move_participant(campaign_id: int, participant_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     participant = _participant(campaign, participant_id)
     form = MoveForm()
     if not form.validate():
@@ -234,7 +228,7 @@ def move_participant(campaign_id: int, participant_id: int):
 @bp.post("/<int:campaign_id>/participants/<int:participant_id>/terms")
 @role_required("member")
 def participant_terms(campaign_id: int, participant_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     participant = _participant(campaign, participant_id)
     form = TermsForm()
     if not form.validate():
@@ -272,7 +266,7 @@ def _conflict(campaign, participant, form: TermsForm, conflict: Conflict):
 @bp.post("/<int:campaign_id>/participants/<int:participant_id>/delete")
 @role_required("member")
 def remove_participant(campaign_id: int, participant_id: int):
-    campaign = _campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     participant = _participant(campaign, participant_id)
     name = participant.influencer.display_name
     try:

@@ -29,7 +29,9 @@ from app.services.pagination import parse_page
 FILTERS = ("q", "status", "objective", "brand", "owner", "date_from", "date_to", "flagged")
 
 
-def _load(campaign_id: int, deleted: bool = False) -> Campaign:
+def campaign_or_404(campaign_id: int, deleted: bool = False) -> Campaign:
+    """The campaign of the URL (the campaign views' one loader): live, or with deleted=True
+    in the trash; 404 otherwise."""
     try:
         return service.get_campaign(campaign_id, deleted=deleted)
     except NotFound:
@@ -132,7 +134,7 @@ def _history(campaign: Campaign) -> list[AuditEvent]:
 @bp.get("/<int:campaign_id>")
 @role_required("viewer")
 def show(campaign_id: int):
-    campaign = _load(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     kpis = campaign_kpis(campaign.id)
     deals = service.deal_rows(campaign)
     return render_template(
@@ -171,7 +173,7 @@ def new():
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
 @role_required("member")
 def edit(campaign_id: int):
-    campaign = _load(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     if request.method != "POST":
         form = CampaignForm(data=CampaignForm.data_of(campaign), campaign=campaign,
                             owner=campaign.owner, formdata=None)
@@ -256,7 +258,7 @@ def _conflict_rows(form: CampaignForm, saved: Campaign, mine: dict) -> list[dict
 @bp.post("/<int:campaign_id>/delete")
 @role_required("member")
 def delete(campaign_id: int):
-    campaign = _load(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     service.delete_campaign(campaign)
     flash(_("Campaign %(name)s moved to the trash.", name=campaign.name), "success")
     return redirect(url_for("campaigns.index"))
@@ -265,7 +267,7 @@ def delete(campaign_id: int):
 @bp.post("/<int:campaign_id>/restore")
 @role_required("member")
 def restore(campaign_id: int):
-    campaign = _load(campaign_id, deleted=True)
+    campaign = campaign_or_404(campaign_id, deleted=True)
     service.restore_campaign(campaign)
     flash(_("Campaign %(name)s restored.", name=campaign.name), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))

@@ -1,5 +1,5 @@
 """The wizard's forms: the upload, the preview (reading options and column mapping), and the
-relationships (network edges) upload."""
+one-page imports' upload (relationships here, campaign metrics in app/campaigns/metrics.py)."""
 
 from __future__ import annotations
 
@@ -128,12 +128,10 @@ def preview_form(headers: list[str], encoding: str | None, **kwargs) -> PreviewF
 AUTO = ""  # the reading selects' value for "detect it from the file"
 
 
-class RelationshipImportForm(FlaskForm):
-    """Relationships (the network's edges): a file, optional reading overrides, check or run.
-
-    Without the "Import the relationships" button (Enter in a field, a bare POST) the file
-    is only checked.
-    """
+class CheckOrImportForm(FlaskForm):
+    """A one-page import (relationships, campaign metrics): a file, optional reading
+    overrides, check or run. Subclasses add `run`, their "Import the …" button; without it
+    (Enter in a field, a bare POST) the file is only checked."""
 
     file = FileField(_l("CSV file"), validators=[
         FileRequired(_l("Choose a file to import.")),
@@ -142,7 +140,7 @@ class RelationshipImportForm(FlaskForm):
     encoding = SelectField(_l("Encoding"), default=AUTO)
     delimiter = SelectField(_l("Delimiter"), default=AUTO)
     check = SubmitField(_l("Check only (dry run)"))
-    run = SubmitField(_l("Import the relationships"))
+    run: SubmitField
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -160,3 +158,9 @@ class RelationshipImportForm(FlaskForm):
         encoding, delimiter = self.encoding.data, self.delimiter.data
         return (ENCODINGS[encoding] if encoding else None,
                 DELIMITERS[delimiter] if delimiter else None)
+
+
+class RelationshipImportForm(CheckOrImportForm):
+    """Relationships: the network's edges."""
+
+    run = SubmitField(_l("Import the relationships"))

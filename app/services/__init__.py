@@ -3,6 +3,10 @@
 Views, CLI commands and background jobs all call these; none of them takes a request.
 """
 
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+
 
 class ServiceError(Exception):
     """A refusal the user can act on; the message is shown as is."""
@@ -19,3 +23,14 @@ class Conflict(ServiceError):
         super().__init__("conflict")
         self.current = current
         self.submitted = submitted
+
+
+def commit_or_conflict(record, values: dict) -> None:
+    """Commit the edit of a versioned `record`; when another save slipped in between our
+    read and our UPDATE, roll back and raise Conflict with the record as it is now."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(record)
+        raise Conflict(record, values) from None

@@ -9,13 +9,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Brand
 from app.models.base import utcnow
 from app.models.brand import SECTORS
-from app.services import Conflict, NotFound, ServiceError
+from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
 from app.services.pagination import Page, paginate
 
 # The columns a form may write; everything else (version, timestamps, trash) is ours.
@@ -146,13 +145,7 @@ def update_brand(brand: Brand, data: dict[str, Any], expected_version: int | Non
         raise Conflict(brand, values)
     for key, value in values.items():
         setattr(brand, key, value)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # Another save slipped in between our read and our UPDATE.
-        db.session.rollback()
-        db.session.refresh(brand)
-        raise Conflict(brand, values) from None
+    commit_or_conflict(brand, values)
     return brand
 
 

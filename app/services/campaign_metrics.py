@@ -28,13 +28,13 @@ from app.forms import MONEY_MAX_CENTS, parse_money
 from app.imports.handles import N_, HandleError, normalise_handle, platform_from_name
 from app.imports.metric_columns import find_columns
 from app.imports.numbers import ValueProblem, parse_count, parse_date
-from app.imports.reading import ReadError, open_rows, read_header, sniff
+from app.imports.reading import open_rows, read_header, sniff
 from app.models import AuditEvent, Campaign, Operation, Participant, SocialAccount
 from app.models.base import utcnow
 from app.models.campaign import COUNT_METRICS, METRICS, MONEY_METRICS
 from app.services import ServiceError
 from app.services.audit import acting_user_id
-from app.services.network_import import Describe, as_english
+from app.services.file_import import Describe, all_or_nothing, as_english
 
 WRITE_BATCH = 500
 MAX_REPORTED = 10_000  # rejected rows kept in the report; the count stays exact
@@ -145,7 +145,7 @@ def import_metrics(campaign_id: int, path: str | os.PathLike, encoding: str | No
     `filename` is the name the audit log shows (the upload's, when `path` is a temporary
     copy); `describe` turns a rejection's reason template into text.
     """
-    try:
+    with all_or_nothing():
         campaign = _load(campaign_id)
         sniffed = sniff(path, encoding=encoding, delimiter=delimiter)
         rows = open_rows(path, encoding=sniffed.encoding, delimiter=sniffed.delimiter)
@@ -158,12 +158,6 @@ def import_metrics(campaign_id: int, path: str | os.PathLike, encoding: str | No
             rows.close()
         if not dry_run and run.changes:
             _write(run, filename or os.path.basename(path))
-    except ReadError as error:
-        db.session.rollback()
-        raise ServiceError(str(error)) from error
-    except BaseException:
-        db.session.rollback()
-        raise
     if dry_run or not run.changes:
         db.session.rollback()
     else:

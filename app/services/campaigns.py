@@ -21,7 +21,6 @@ from babel import Locale
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, case, cast, extract, func, or_, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.forms import clean
@@ -32,7 +31,7 @@ from app.models.base import utcnow
 from app.models.brand import SECTORS
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, OBJECTIVES
 from app.models.influencer import AGE_BANDS, PLATFORMS
-from app.services import Conflict, NotFound, ServiceError
+from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
 from app.services.brands import RESTRICTED_SECTORS
 
 # The columns a form may write; everything else (version, timestamps, trash) is ours.
@@ -261,12 +260,7 @@ def update_campaign(campaign: Campaign, data: dict[str, Any],
         raise ServiceError(problem)
     for key, value in values.items():
         setattr(campaign, key, value)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(campaign)
-        raise Conflict(campaign, values) from None
+    commit_or_conflict(campaign, values)
     return campaign
 
 

@@ -2,10 +2,10 @@
 
 Called by app.services.imports for each batch of ~2 000 normalised rows. Per batch: the
 matches and the matched people (app/services/import_lookup.py), the update rules
-(import_people.py), then bulk inserts (bulk.RawInserter) and Core updates (no ORM object per row: the per-object
-audit listener is bypassed on purpose, the import writes one audit event per run and its
-`ImportChange` rows are the detailed trail). A dry run goes through the same decisions and
-counts, and writes nothing.
+(import_people.py), then bulk inserts (bulk.RawInserter) and Core updates (no ORM object
+per row: the per-object audit listener is bypassed on purpose, the import writes one audit
+event per run and its `ImportChange` rows are the detailed trail). A dry run goes through
+the same decisions and counts, and writes nothing.
 
 Rows of a person seen earlier in the file (`same_as`) are merged into that person's record
 with the update rules; `Importer.person_of_line` remembers, per line, the influencer a

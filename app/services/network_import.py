@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, insert, select, tuple_
@@ -21,11 +21,12 @@ from sqlalchemy import func, insert, select, tuple_
 from app.extensions import db
 from app.imports.handles import N_, HandleError, normalise_handle, platform_from_name
 from app.imports.mapping import fold
-from app.imports.reading import ReadError, open_rows, read_header, sniff
+from app.imports.reading import open_rows, read_header, sniff
 from app.models import AuditEvent, Influencer, Relationship, SocialAccount
 from app.models.network import RELATIONSHIP_KINDS
 from app.services import ServiceError
 from app.services.audit import acting_user_id
+from app.services.file_import import Describe, all_or_nothing, as_english
 
 BATCH = 1_000
 WEIGHT_MAX = 1_000.0
@@ -54,15 +55,6 @@ KIND_WORDS = {
                          "chevauchement", "overlap"},
 }
 _KINDS = {fold(word): kind for kind, words in KIND_WORDS.items() for word in words}
-
-# (template, params) → the reason's text. English by default (CLI, JSON); the web passes
-# gettext so that a reason reads in the user's language.
-Describe = Callable[[str, dict[str, Any]], str]
-
-
-def as_english(template: str, params: dict[str, Any]) -> str:
-    return template % params if params else template
-
 
 def _columns(headers: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
@@ -159,19 +151,13 @@ def import_relationships(path: str, encoding: str | None = None, delimiter: str 
     copy); `describe` turns a rejection's reason template into text.
     """
     run = _Run(dry_run, describe)
-    try:
+    with all_or_nothing():
         sniffed = sniff(path, encoding=encoding, delimiter=delimiter)
         rows = open_rows(path, encoding=sniffed.encoding, delimiter=sniffed.delimiter)
         _line, headers = read_header(rows)
         columns = _columns(headers)
         for batch in _batches(rows, columns, headers, run):
             _write(batch, run)
-    except ReadError as error:
-        db.session.rollback()
-        raise ServiceError(str(error)) from error
-    except BaseException:
-        db.session.rollback()
-        raise
     if dry_run or not run.report["created"]:
         db.session.rollback()
     else:

@@ -33,7 +33,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.campaign import COMMITTED_STAGES, STAGES
 from app.models.influencer import CAMPAIGN_INTERACTION
-from app.services import Conflict, NotFound, ServiceError
+from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
 from app.services import influencer_list as listing
 from app.services.audit import acting_as
 
@@ -98,13 +98,6 @@ def stage_summary(before: str | None, after: str | None) -> str:
 
 
 # --- reading -------------------------------------------------------------------------------
-
-def get_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.deleted_at is not None:
-        raise NotFound(_("This campaign does not exist."))
-    return campaign
-
 
 def get_participant(campaign: Campaign, participant_id: int) -> Participant:
     """Only a participant of this campaign: the id in the URL is checked, never trusted."""
@@ -330,13 +323,8 @@ def update_terms(participant: Participant, values: dict[str, Any],
     before_share = _committed_share(participant)
     for key, value in values.items():
         setattr(participant, key, value)
-    try:
-        with acting_as(user.id if user else None):
-            db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(participant)
-        raise Conflict(participant, values) from None
+    with acting_as(user.id if user else None):
+        commit_or_conflict(participant, values)
     return _went_over(participant.campaign, before_share, _committed_share(participant))
 
 

@@ -4,12 +4,11 @@ account an operation is on, platform rates, committed budget, constant query cou
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db as _db
 from app.models import PlatformRate
 from app.services.campaign_kpis import campaign_kpis
 from tests.factories import make_campaign, make_influencer, make_operation, make_participant
+from tests.sql_helpers import count_statements
 
 
 def _influencer(followers_ig: int, followers_tt: int | None = None):
@@ -67,21 +66,6 @@ def test_empty_campaign(db):
     assert result.committed_cents == 0 and result.by_participant == {}
 
 
-def _count_statements(callback) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        callback()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_query_count_does_not_grow_with_the_campaign(db):
     small, big = make_campaign(), make_campaign()
     for campaign, people in ((small, 1), (big, 12)):
@@ -92,7 +76,7 @@ def test_query_count_does_not_grow_with_the_campaign(db):
             for _ in range(3):
                 make_operation(participant, impressions=1_000, likes=10)
     db.session.expire_all()
-    assert _count_statements(lambda: campaign_kpis(small.id)) == _count_statements(
+    assert count_statements(lambda: campaign_kpis(small.id)) == count_statements(
         lambda: campaign_kpis(big.id))
 
 

@@ -13,7 +13,8 @@ from app.services import NotFound, report_svg
 from app.services import campaign_report as service
 from app.services import campaign_report_output as output
 from tests import factories
-from tests.campaign_report_helpers import EXPECTED, count_statements, grow, small_campaign
+from tests.campaign_report_helpers import EXPECTED, grow, small_campaign
+from tests.sql_helpers import statements
 
 
 @pytest.fixture()
@@ -169,27 +170,27 @@ def test_campaign_in_the_trash_is_not_found(small, db):
 
 def test_statement_count_does_not_grow_with_the_campaign(small, db):
     campaign_id = small.campaign.id
-    with count_statements() as small_count:
+    with statements() as small_count:
         service.campaign_report(campaign_id)
     grow(small.campaign, participants=12, operations_each=4)
     campaign_id = small.campaign.id  # reloaded after the commits, outside the count
-    with count_statements() as big_count:
+    with statements() as big_count:
         report = service.campaign_report(campaign_id)
     assert report["total"].operations == 5 + 48  # the growth was read
     # The campaign, campaign_kpis' five, the participants, the reach by day.
-    assert big_count[0] == small_count[0] == 8
+    assert len(big_count) == len(small_count) == 8
 
 
 def test_operations_page_is_constant_too(small, db):
     campaign_id = small.campaign.id
-    with count_statements() as before:
+    with statements() as before:
         page = service.operations_page(campaign_id, 1, size=2)["page"]
     assert page.total == 5 and len(page.items) == 2
     grow(small.campaign, participants=5, operations_each=5)
     campaign_id = small.campaign.id
-    with count_statements() as after:
+    with statements() as after:
         service.operations_page(campaign_id, 3, size=2)
-    assert before[0] == after[0]
+    assert len(before) == len(after)
 
 
 def test_json_for_the_cli(small):

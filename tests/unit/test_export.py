@@ -8,13 +8,13 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db as _db
 from app.models import Influencer, Tag
 from app.models.base import utcnow
 from app.services import exports
 from tests.factories import make_influencer, make_user
+from tests.sql_helpers import count_statements
 
 
 def export(filters=None, user_id=None, sort="name", delimiter=",", size=exports.CHUNK):
@@ -145,20 +145,6 @@ def test_chunks_keep_order_and_every_row(db):
     assert [r["name"] for r in rows[::2]] == [f"P{i}" for i in reversed(range(7))]
 
 
-def _queries(function) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        function()
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _crowd(start: int, stop: int) -> None:
     for i in range(start, stop):
         person = make_influencer(display_name=f"Crowd {i:03d}", accounts=[
@@ -169,12 +155,12 @@ def _crowd(start: int, stop: int) -> None:
 
 def test_queries_are_chunked_not_one_per_influencer(db):
     _crowd(0, 5)
-    few = _queries(lambda: export())
+    few = count_statements(lambda: export())
     _crowd(5, 60)
-    many = _queries(lambda: export())
+    many = count_statements(lambda: export())
     assert many == few <= 6
     # Smaller chunks: a few queries per chunk, never per influencer.
-    assert _queries(lambda: export(size=20)) <= 2 + 3 * 3
+    assert count_statements(lambda: export(size=20)) <= 2 + 3 * 3
 
 
 def test_stream_yields_utf8_bytes_with_bom_in_pieces(db):

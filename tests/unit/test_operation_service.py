@@ -29,6 +29,13 @@ WHO_MAY = {"submit": ("member", "manager", "admin"), "publish": ("member", "mana
 URL = "https://www.instagram.com/p/Cx1/"
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages in English (outside a request, the app speaks French)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
 def _call(action, operation, user):
     if action == "request_changes":
         return service.request_changes(operation, user, "Add #publicité")

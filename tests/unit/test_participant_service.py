@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from wtforms.validators import ValidationError
 
 from app.campaigns.participant_forms import list_filters
@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.services import Conflict, ServiceError
 from app.services import participants as service
 from tests import factories
+from tests.sql_helpers import statements
 
 
 @pytest.fixture(autouse=True)
@@ -37,24 +38,6 @@ def campaign(db):
     return factories.make_campaign(name="Rentrée", budget_cents=100_000)
 
 
-class Statements:
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def __call__(self, conn, cursor, statement, *args) -> None:
-        self.seen.append(" ".join(statement.split()))
-
-    def __enter__(self):
-        event.listen(_db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(_db.engine, "before_cursor_execute", self)
-
-    def starting(self, prefix: str) -> list[str]:
-        return [s for s in self.seen if s.upper().startswith(prefix.upper())]
-
-
 def count(model) -> int:
     return _db.session.scalar(select(func.count()).select_from(model))
 
@@ -65,12 +48,12 @@ def test_bulk_add_reads_once_and_inserts_once(campaign, user):
     ids = [factories.make_influencer().id for _ in range(40)]
     _db.session.refresh(campaign)
     _db.session.refresh(user)
-    with Statements() as statements:
+    with statements() as seen:
         result = service.add_influencers(campaign, ids, user)
     assert result.added == 40
-    assert len(statements.starting("SELECT")) == 1
-    assert len(statements.starting("INSERT INTO participant")) == 1
-    assert len(statements.starting("INSERT INTO interaction")) == 1
+    assert len(seen.starting("SELECT")) == 1
+    assert len(seen.starting("INSERT INTO participant")) == 1
+    assert len(seen.starting("INSERT INTO interaction")) == 1
     assert count(Participant) == 40 and count(Interaction) == 40
     audit = _db.session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "campaign")
                                .order_by(AuditEvent.id.desc()).limit(1))

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from app.extensions import db as _db
 from tests.conftest import AuthActions
@@ -22,6 +21,7 @@ from tests.factories import (
     make_participant,
     make_user,
 )
+from tests.sql_helpers import count_page_statements
 
 CAL = "/campaigns/calendar"
 
@@ -183,20 +183,6 @@ def test_hostile_query_strings_never_fail(viewer_client, query):
     assert response.status_code == (400 if nul else 200)
 
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _spread(n: int, participants) -> None:
     for i in range(n):
         make_operation(participant=participants[i % len(participants)],
@@ -209,8 +195,8 @@ def test_queries_do_not_grow_with_operations(manager_client, view):
     participants = [make_participant() for _ in range(3)]
     _spread(4, participants)
     url = f"{CAL}?view={view}&date=2026-11-10"
-    few = _count_queries(manager_client, url)
+    few = count_page_statements(manager_client, url)
     _spread(60, participants)
-    many = _count_queries(manager_client, url)
+    many = count_page_statements(manager_client, url)
     assert many == few
     assert many <= 10

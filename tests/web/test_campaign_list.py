@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from app.extensions import db as _db
 from tests.factories import make_brand, make_campaign, make_participant, make_user
+from tests.sql_helpers import count_page_statements
 
 ROW = re.compile(r'<a href="/campaigns/(\d+)">([^<]+)</a>')
 A, B, C = "Rentrée beauté", "Noël gourmand", "Tournée des caves"
@@ -187,20 +187,6 @@ def test_trash_lists_only_deleted_campaigns(member_client, three):
 
 # --- queries per page -------------------------------------------------------------------
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _crowd(start: int, n: int, owner_id: int) -> None:
     brand = make_brand(name=f"Crowd brand {start}", sector="alcohol")
     for i in range(start, start + n):
@@ -214,9 +200,9 @@ def _crowd(start: int, n: int, owner_id: int) -> None:
                                    "sort=brand&date_from=2026-01-01"])
 def test_queries_per_page_do_not_grow_with_rows(member_client, query):
     _crowd(0, 3, member_client.user.id)
-    few = _count_queries(member_client, f"/campaigns/?{query}")
+    few = count_page_statements(member_client, f"/campaigns/?{query}")
     _crowd(3, 27, member_client.user.id)
-    many = _count_queries(member_client, f"/campaigns/?{query}")
+    many = count_page_statements(member_client, f"/campaigns/?{query}")
     assert len(names(member_client.get(f"/campaigns/?{query}"))) == 30
     assert many == few
     assert many <= 8

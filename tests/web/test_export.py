@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Tag
 from app.models.base import utcnow
 from tests.factories import make_influencer, make_user
+from tests.sql_helpers import count_page_statements
 
 URL = "/influencers/export.csv"
 ROW = re.compile(r'<a href="/influencers/(\d+)">([^<]+)</a>')
@@ -159,22 +160,6 @@ def test_hostile_query_strings_never_fail(member_client, query):
     response.get_data()  # the body is produced while streaming: it must not fail either
 
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-        assert response.status_code == 200
-        response.get_data()
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _crowd(start: int, stop: int) -> None:
     for i in range(start, stop):
         person = make_influencer(
@@ -187,9 +172,9 @@ def _crowd(start: int, stop: int) -> None:
 @pytest.mark.parametrize("query", ["", "platform=tiktok&sort=-followers", "q=crowd"])
 def test_exporting_60_influencers_costs_a_bounded_number_of_queries(member_client, query):
     _crowd(0, 5)
-    few = _count_queries(member_client, f"{URL}?{query}")
+    few = count_page_statements(member_client, f"{URL}?{query}")
     _crowd(5, 60)
-    many = _count_queries(member_client, f"{URL}?{query}")
+    many = count_page_statements(member_client, f"{URL}?{query}")
     assert many == few
     assert many <= 12
     assert len(read(member_client.get(f"{URL}?{query}"))) == 120  # two accounts each

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import AuditEvent, Influencer, Tag
 from app.models.base import utcnow
 from app.services import influencer_list
 from tests.factories import add_snapshot, make_influencer, make_user
+from tests.sql_helpers import count_page_statements
 
 ROW = re.compile(r'<a href="/influencers/(\d+)">([^<]+)</a>')
 
@@ -217,20 +218,6 @@ def test_hostile_query_strings_never_fail(member_client, query):
     assert response.status_code == 200
 
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _crowd(start: int, n: int, owner_id: int) -> None:
     for i in range(start, start + n):
         person = make_influencer(
@@ -245,9 +232,9 @@ def _crowd(start: int, n: int, owner_id: int) -> None:
                                    "q=crowd&per_page=100"])
 def test_queries_per_page_do_not_grow_with_rows(member_client, query):
     _crowd(0, 5, member_client.user.id)
-    few = _count_queries(member_client, f"/influencers/?{query}")
+    few = count_page_statements(member_client, f"/influencers/?{query}")
     _crowd(5, 55, member_client.user.id)
-    many = _count_queries(member_client, f"/influencers/?{query}")
+    many = count_page_statements(member_client, f"/influencers/?{query}")
     assert many == few
     assert many <= 10
 

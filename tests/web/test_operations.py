@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from app.extensions import db as _db
 from app.models import Operation
@@ -21,6 +20,7 @@ from tests.factories import (
     make_participant,
     make_user,
 )
+from tests.sql_helpers import count_page_statements
 
 METRIC_FIELDS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves",
                  "clicks", "conversions", "revenue", "cost")
@@ -364,20 +364,6 @@ def test_operations_tab_empty_state(member_client, viewer_client):
     assert "No operation planned yet" in page and "Plan an operation" not in page
 
 
-def _count_queries(client, url: str) -> int:
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _more_operations(participants, n):
     for i in range(n):
         make_operation(participant=participants[i % len(participants)], status="published",
@@ -390,9 +376,9 @@ def test_queries_of_the_operations_tab_do_not_grow(manager_client):
         accounts=[{"platform": "instagram", "handle": f"q{i}", "followers": 1000}]))
         for i in range(3)]
     _more_operations(participants, 3)
-    few = _count_queries(manager_client, f"/campaigns/{campaign.id}/operations")
+    few = count_page_statements(manager_client, f"/campaigns/{campaign.id}/operations")
     _more_operations(participants, 30)
-    many = _count_queries(manager_client, f"/campaigns/{campaign.id}/operations")
+    many = count_page_statements(manager_client, f"/campaigns/{campaign.id}/operations")
     assert many == few
 
 

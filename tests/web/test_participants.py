@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db as _db
 from app.i18n.labels import label
@@ -20,6 +20,7 @@ from app.models.campaign import STAGES
 from app.models.influencer import CAMPAIGN_INTERACTION
 from app.services import participants as service
 from tests import factories
+from tests.sql_helpers import count_page_statements
 
 
 def url(campaign, rest: str = "") -> str:
@@ -279,7 +280,7 @@ def test_move_shows_on_the_influencer_timeline_in_french(member_client, campaign
     html = response.get_data(as_text=True)
     timeline = html[html.index('id="timeline"'):html.index('id="history"')]
     page = " ".join(re.sub(r"<[^>]+>", "", timeline).split())
-    assert f"Lancement été: {before} → {after}" in page
+    assert f"Campagne Lancement été : {before} → {after}" in page
     assert "shortlisted → contacted" not in page  # never the stored codes
 
 
@@ -511,20 +512,6 @@ def test_anonymous_is_sent_to_login(client, campaign):
 
 # --- performance --------------------------------------------------------------------------
 
-def _count_queries(client, address: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(address).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _fill(campaign, count: int) -> None:
     for n in range(count):
         influencer = factories.make_influencer(accounts=[
@@ -540,8 +527,8 @@ def test_query_count_does_not_grow_with_participants(member_client, view):
     few, many = factories.make_campaign(), factories.make_campaign()
     _fill(few, 3)
     _fill(many, 30)
-    assert (_count_queries(member_client, url(few, f"?view={view}"))
-            == _count_queries(member_client, url(many, f"?view={view}")))
+    assert (count_page_statements(member_client, url(few, f"?view={view}"))
+            == count_page_statements(member_client, url(many, f"?view={view}")))
 
 
 # --- hostile input ------------------------------------------------------------------------
