@@ -89,7 +89,7 @@ def report_csv(campaign_id: int):
     except NotFound:
         abort(404)
     body = output.report_csv(campaign, delimiter)
-    return _download(body, "text/csv; charset=utf-8", output.filename(campaign.name, "csv"))
+    return _download(body, "text/csv", output.filename(campaign.name, "csv"))
 
 
 def _download(body: bytes, mimetype: str, name: str) -> Response:
