@@ -102,9 +102,11 @@ def register_blueprints(app: Flask) -> None:
     from app.influencers import bp as influencers_bp
     from app.influencers import routes as _influencer_views  # noqa: F401 - attaches views
     from app.main.routes import bp as main_bp
+    from app.network import bp as network_bp
+    from app.network import routes as _network_views  # noqa: F401 - attaches views
 
     for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp,
-               import_wizard_bp, campaigns_bp):
+               import_wizard_bp, campaigns_bp, network_bp):
         app.register_blueprint(bp)
 
 

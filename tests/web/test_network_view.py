@@ -1,0 +1,127 @@
+"""The network view (issue 5, item 6): the page, and the bounded graph it fetches — top
+influencers or one person's 1-2 hop neighbourhood, edge kinds filterable, never a 500."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.extensions import db as _db
+from app.models import Relationship
+from app.services import network_view
+from tests.factories import make_influencer
+from tests.sql_helpers import count_statements
+
+
+def _link(source, target, kind="reposts", weight=1.0):
+    _db.session.add(Relationship(source_id=source.id, target_id=target.id, kind=kind,
+                                 weight=weight))
+    _db.session.commit()
+
+
+_handles = itertools.count()
+
+
+def _chain(n: int):
+    """a → b → c … with growing followers (the last one is the most followed)."""
+    people = [make_influencer(display_name=f"P{i}", accounts=[{
+        "platform": "instagram", "handle": f"chain{next(_handles)}", "followers": 1_000 * (i + 1)}])
+        for i in range(n)]
+    for a, b in zip(people, people[1:], strict=False):
+        _link(a, b)
+    return people
+
+
+def test_page_for_everyone_who_can_read(viewer_client):
+    page = viewer_client.get("/network/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="network-graph"' in html and "cytoscape.min.js" in html
+    assert "/network/graph.json" in html
+
+
+def test_top_influencers_and_the_links_between_them(viewer_client):
+    people = _chain(4)
+    data = viewer_client.get("/network/graph.json?limit=10").get_json()
+    assert [n["data"]["label"] for n in data["nodes"]] == ["P3", "P2", "P1", "P0"]
+    assert {(e["data"]["source"], e["data"]["target"]) for e in data["edges"]} == {
+        (str(a.id), str(b.id)) for a, b in zip(people, people[1:], strict=False)}
+    assert all(n["data"]["size"] > 20 for n in data["nodes"])
+
+
+def test_neighbourhood_one_and_two_hops(viewer_client):
+    a, b, c, d = _chain(4)
+    one = viewer_client.get(f"/network/graph.json?center={b.id}&hops=1").get_json()
+    assert {n["data"]["label"] for n in one["nodes"]} == {"P0", "P1", "P2"}
+    assert [n["data"]["center"] for n in one["nodes"]].count(True) == 1
+    two = viewer_client.get(f"/network/graph.json?center={b.id}&hops=2").get_json()
+    assert {n["data"]["label"] for n in two["nodes"]} == {"P0", "P1", "P2", "P3"}
+    assert len(two["edges"]) == 3
+
+
+def test_edge_kinds_filter(viewer_client):
+    a, b, c = (make_influencer(display_name=n) for n in "ABC")
+    _link(a, b, "reposts")
+    _link(a, c, "follows")
+    data = viewer_client.get(f"/network/graph.json?center={a.id}&kind=follows").get_json()
+    assert {n["data"]["label"] for n in data["nodes"]} == {"A", "C"}
+    assert [e["data"]["kind"] for e in data["edges"]] == ["follows"]
+
+
+def test_parallel_edges_add_up_and_self_loops_are_left_out(viewer_client):
+    a, b = make_influencer(display_name="A"), make_influencer(display_name="B")
+    _link(a, b, weight=2)
+    _link(a, b, weight=3)
+    _link(a, a)
+    data = viewer_client.get(f"/network/graph.json?center={a.id}").get_json()
+    assert [(e["data"]["source"], e["data"]["weight"]) for e in data["edges"]] == [
+        (str(a.id), 5.0)]
+
+
+def test_unknown_or_trashed_center_is_a_404(viewer_client):
+    from app.models.base import utcnow
+
+    gone = make_influencer(display_name="Gone")
+    gone.deleted_at = utcnow()
+    _db.session.commit()
+    for center in (gone.id, 999_999):
+        assert viewer_client.get(f"/network/graph.json?center={center}").status_code == 404
+        assert viewer_client.get(f"/network/?center={center}").status_code == 404
+
+
+def test_the_graph_is_bounded(db, monkeypatch):
+    monkeypatch.setattr(network_view, "NEIGHBOURS_PER_HOP", 3)
+    hub = make_influencer(display_name="Hub")
+    for i in range(10):
+        _link(make_influencer(display_name=f"F{i}"), hub, weight=i + 1)
+    data = network_view.graph(network_view.GraphRequest(center=hub.id, hops=1))
+    assert len(data["nodes"]) == 4  # the hub and its three strongest links
+    assert {n["data"]["label"] for n in data["nodes"]} == {"Hub", "F9", "F8", "F7"}
+
+
+def test_query_count_does_not_grow_with_the_graph(db):
+    small = _chain(3)
+    big = _chain(30)
+
+    def run(center):
+        return lambda: network_view.graph(network_view.GraphRequest(center=center.id, hops=2))
+
+    assert count_statements(run(small[1])) == count_statements(run(big[1]))
+
+
+def test_viewer_cannot_be_anonymous(client):
+    response = client.get("/network/graph.json")
+    assert response.status_code in (302, 401)
+
+
+@given(query=st.dictionaries(st.sampled_from(["center", "hops", "limit", "kind", "x"]),
+                             st.text(max_size=30), max_size=4))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_query_strings_never_fail(viewer_client, query):
+    response = viewer_client.get("/network/graph.json", query_string=query)
+    assert response.status_code in (200, 400, 404)
+    page = viewer_client.get("/network/", query_string=query)
+    assert page.status_code in (200, 400, 404)
