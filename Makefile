@@ -74,6 +74,8 @@ bench: install-test
 	$(BIN)/python -m bench.import --rows 1000000
 	$(BIN)/python -m bench.campaign_report
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.campaign_report
+	$(BIN)/python -m bench.scoring
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.scoring
 
 clean:
 	rm -rf $(VENV) node_modules

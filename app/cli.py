@@ -235,6 +235,32 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
         f"{report['unchanged']} already known, {report['rejected']} rejected"))
 
 
+@network_cli.command("score")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@in_english
+def score_network_command(as_json: bool) -> None:
+    """Rescore every influencer (network figures, reach, engagement, credibility) and
+    store the run; prints its sizes, duration and the top 10."""
+    from app.services import scoring
+
+    try:
+        run = scoring.rescore()
+    except ServiceError as error:
+        fail(str(error))
+    except Exception as error:  # the run is stored as failed with the full reason
+        fail(f"scoring failed: {type(error).__name__}: {error}".splitlines()[0])
+    top = scoring.top(run)
+    if as_json:
+        click.echo(json.dumps({"run_id": run.id, "nodes": run.nodes, "edges": run.edges,
+                               "seconds": run.seconds, "top": top}, ensure_ascii=False))
+        return
+    click.echo(f"Scored {run.nodes} influencers over {run.edges} edges in {run.seconds:.2f} s "
+               f"(run {run.id}).")
+    for rank, row in enumerate(top, start=1):
+        click.echo(f"{rank:3d}. {row['name']} — {row['score']:.1f} "
+                   f"(core {row['core']}, {row['community']})")
+
+
 campaigns_cli = AppGroup("campaigns", help="Campaigns: metrics and reports.")
 
 

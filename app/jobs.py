@@ -106,3 +106,20 @@ def _run_import(import_id: int, dry_run: bool) -> dict | None:
         # The service has recorded the failure (status "failed", its reason) already.
         log.info("import %s refused: %s", import_id, error)
         return None
+
+
+@huey.task()
+def run_scoring(user_id: int | None) -> int | None:
+    """A full rescoring (app.services.scoring.rescore); the run row carries its progress.
+    → the run's id, or None when another run was in progress."""
+    with _job_app().app_context():
+        from app.extensions import db
+        from app.models import User
+        from app.services import ServiceError, scoring
+
+        user = db.session.get(User, user_id) if user_id else None
+        try:
+            return scoring.rescore(user=user).id
+        except ServiceError as error:
+            log.info("scoring refused: %s", error)
+            return None

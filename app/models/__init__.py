@@ -14,6 +14,7 @@ from app.models.influencer import (
     influencer_tag,
 )
 from app.models.network import Relationship
+from app.models.scoring import Community, InfluencerScore, ScoringRun, ScoringSettings
 from app.models.user import User
 
 __all__ = [
@@ -22,16 +23,20 @@ __all__ = [
     "AuditEvent",
     "Brand",
     "Campaign",
+    "Community",
     "Import",
     "ImportChange",
     "ImportProblem",
     "Influencer",
+    "InfluencerScore",
     "Interaction",
     "Operation",
     "Participant",
     "PlatformRate",
     "Relationship",
     "SavedMapping",
+    "ScoringRun",
+    "ScoringSettings",
     "SocialAccount",
     "Tag",
     "User",

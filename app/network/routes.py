@@ -3,14 +3,16 @@ and the JSON it fetches."""
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.extensions import db
 from app.models import Influencer
 from app.models.network import RELATIONSHIP_KINDS
 from app.network import bp
 from app.security import role_required
-from app.services import network_view
+from app.services import network_view, scoring
 
 
 @bp.get("/")
@@ -23,7 +25,8 @@ def index():
         if center is None or center.deleted_at is not None:
             abort(404)
     return render_template("network/index.html", wanted=wanted, center=center,
-                           kinds=RELATIONSHIP_KINDS, max_nodes=network_view.MAX_NODES)
+                           kinds=RELATIONSHIP_KINDS, max_nodes=network_view.MAX_NODES,
+                           latest=scoring.latest_run(), running=scoring.running_run())
 
 
 @bp.get("/graph.json")
@@ -33,3 +36,25 @@ def graph():
     if not elements:
         abort(404)
     return jsonify(elements)
+
+
+@bp.post("/rescore")
+@role_required("member")
+def rescore():
+    """Queue a full rescoring (a background job); the page shows its progress."""
+    from app.jobs import run_scoring
+
+    if scoring.running_run() is not None:
+        flash(_("A scoring run is already in progress."), "warning")
+    else:
+        run_scoring(current_user.id)
+        flash(_("Scoring started: the figures are replaced when it finishes."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/rescore/progress")
+@role_required("viewer")
+def rescore_progress():
+    """The progress partial, polled by htmx while a run is in progress."""
+    return render_template("network/_scoring.html", latest=scoring.latest_run(),
+                           running=scoring.running_run())

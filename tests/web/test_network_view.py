@@ -7,6 +7,7 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from app.extensions import db as _db
 from app.models import Relationship
@@ -125,3 +126,47 @@ def test_hostile_query_strings_never_fail(viewer_client, query):
     assert response.status_code in (200, 400, 404)
     page = viewer_client.get("/network/", query_string=query)
     assert page.status_code in (200, 400, 404)
+
+
+def test_sizes_and_colours_come_from_the_latest_scoring_run(viewer_client):
+    from app.services import scoring
+
+    a, b, c = _chain(3)
+    scoring.rescore()
+    data = viewer_client.get(f"/network/graph.json?center={b.id}").get_json()
+    nodes = {n["data"]["label"]: n["data"] for n in data["nodes"]}
+    assert all(n["score"] is not None and n["community"] is not None for n in nodes.values())
+    assert all(n["size"] == round(20 + n["score"] * 0.5, 1) for n in nodes.values())
+    assert all(n["community_label"] for n in nodes.values())
+
+
+def test_rescore_button_runs_a_scoring_job_and_the_page_shows_the_run(member_client):
+    from app.models import ScoringRun
+
+    _chain(3)
+    page = member_client.get("/network/").get_data(as_text=True)
+    assert "No scoring run yet" in page and "/network/rescore" in page
+    response = member_client.post("/network/rescore")  # jobs run inline in tests
+    assert response.status_code == 302
+    run = _db.session.scalar(select(ScoringRun).order_by(ScoringRun.id.desc()))
+    assert run.status == "done" and run.progress == 100 and run.nodes == 3
+    page = member_client.get("/network/").get_data(as_text=True)
+    assert "3 people, 2 links" in page
+    partial = member_client.get("/network/rescore/progress").get_data(as_text=True)
+    assert "hx-trigger" not in partial  # nothing runs: the polling stops
+
+
+def test_a_second_run_is_refused_while_one_is_in_progress(member_client):
+    from app.models import ScoringRun
+
+    _db.session.add(ScoringRun(status="running", progress=40))
+    _db.session.commit()
+    partial = member_client.get("/network/rescore/progress").get_data(as_text=True)
+    assert 'value="40"' in partial and "hx-trigger" in partial
+    response = member_client.post("/network/rescore", follow_redirects=True)
+    assert "already in progress" in response.get_data(as_text=True)
+    assert _db.session.scalar(select(func.count()).select_from(ScoringRun)) == 1
+
+
+def test_viewer_cannot_rescore(viewer_client):
+    assert viewer_client.post("/network/rescore").status_code == 403

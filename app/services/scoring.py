@@ -1,0 +1,317 @@
+"""Rescoring: the database read into arrays in a few bulk queries, the pure engine
+(app/scoring) run on them, the results written back in bulk (design/scoring.md).
+
+Never one ORM object per edge or per influencer: edges, accounts and tags are each one
+query fetched as driver tuples; scores and communities go in through RawInserter (COPY on
+PostgreSQL). The scores of the latest KEEP_RUNS runs are kept; every run row stays, with its
+parameters, sizes and timings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from app.extensions import db
+from app.models import Community, Influencer, InfluencerScore, ScoringRun, ScoringSettings
+from app.models.base import utcnow
+from app.models.campaign import STAGES
+from app.scoring import graph as scoring_graph
+from app.scoring import metrics, score
+from app.services import ServiceError
+from app.services.bulk import RawInserter
+
+KEEP_RUNS = 3
+SEED = 2026
+# A shared campaign makes a collaboration once the deal is signed (design/domain.md).
+COLLABORATION_STAGES = tuple(s for s in STAGES if s in ("contracted", "live", "delivered",
+                                                         "paid"))
+SCORE_COLUMNS = (
+    "run_id", "influencer_id", "pagerank", "core", "betweenness", "community", "reach",
+    "engagement", "credibility", "score", "network_percentile", "reach_percentile",
+    "engagement_percentile", "credibility_percentile", "missing",
+)
+
+Progress = Callable[[int], None]
+
+
+# --- settings -----------------------------------------------------------------------------
+
+def get_settings() -> dict[str, dict[str, float]]:
+    """The weights in force: the team's, over the defaults in code."""
+    row = db.session.get(ScoringSettings, 1)
+    return {
+        "kind_weights": {**scoring_graph.DEFAULT_KIND_WEIGHTS, **(row.kind_weights if row else {})},
+        "score_weights": {**score.DEFAULT_SCORE_WEIGHTS, **(row.score_weights if row else {})},
+    }
+
+
+def _checked(weights: Mapping[str, Any], known: tuple[str, ...]) -> dict[str, float]:
+    result = {}
+    for name, value in weights.items():
+        if name not in known:
+            raise ServiceError(f"Unknown weight: {name}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ServiceError(f"The weight of {name} must be a number.") from None
+        if not math.isfinite(number) or number < 0 or number > 100:
+            raise ServiceError(f"The weight of {name} must be between 0 and 100.")
+        result[name] = number
+    return result
+
+
+def save_settings(kind_weights: Mapping[str, Any], score_weights: Mapping[str, Any],
+                  user=None) -> None:
+    kinds = _checked(kind_weights, scoring_graph.KINDS)
+    components = _checked(score_weights, score.COMPONENTS)
+    if not any({**score.DEFAULT_SCORE_WEIGHTS, **components}.values()):
+        raise ServiceError("At least one score weight must be above 0.")
+    row = db.session.get(ScoringSettings, 1) or ScoringSettings(id=1)
+    row.kind_weights, row.score_weights = kinds, components
+    row.updated_by_id = user.id if user is not None else None
+    db.session.add(row)
+    db.session.commit()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def _fetch(sql: str) -> list[tuple]:
+    """Driver tuples, no Row objects: SQL built from our own constants only."""
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _edges_sql() -> str:
+    codes = " ".join(f"WHEN '{kind}' THEN {code}"
+                     for code, kind in enumerate(scoring_graph.KINDS))
+    stages = _quoted(COLLABORATION_STAGES)
+    collaborated = scoring_graph.KINDS.index("collaborated")
+    # Campaign edges are derived afresh on every run (once per pair: the engine adds the
+    # reverse), so stored rows of origin "campaign", if any, are not counted twice.
+    relationships = (f"SELECT source_id, target_id, CASE kind {codes} ELSE -1 END, "  # noqa: S608
+                     "COALESCE(weight, 1.0) FROM relationship WHERE origin <> 'campaign'")
+    shared = (f"SELECT DISTINCT a.influencer_id, b.influencer_id, {collaborated}, 1.0 "  # noqa: S608
+              "FROM participant a JOIN participant b ON b.campaign_id = a.campaign_id "
+              "AND a.influencer_id < b.influencer_id "
+              f"WHERE a.stage IN ({stages}) AND b.stage IN ({stages})")
+    return f"{relationships} UNION ALL {shared}"  # only our own constants are formatted in
+
+
+def _indices(ids: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:
+    """Node index of each id in `values` (sorted `ids`), and which were found."""
+    values = np.asarray(values, dtype=np.int64)
+    position = np.searchsorted(ids, values)
+    position = np.minimum(position, max(ids.size - 1, 0))
+    found = (ids[position] == values) if ids.size else np.zeros(values.size, dtype=bool)
+    return position, found
+
+
+def _read(timings: dict[str, float]) -> dict[str, Any]:
+    started = time.perf_counter()
+    ids = np.array([row[0] for row in _fetch(
+        "SELECT id FROM influencer WHERE deleted_at IS NULL ORDER BY id")], dtype=np.int64)
+    rows = _fetch(_edges_sql())
+    edges = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
+                        count=4 * len(rows)).reshape(-1, 4)
+    source, found_source = _indices(ids, edges[:, 0])
+    target, found_target = _indices(ids, edges[:, 1])
+    live = found_source & found_target
+    accounts = _fetch("SELECT influencer_id, platform, followers, engagement_rate, credibility "
+                      "FROM social_account")
+    owner, found = _indices(ids, [row[0] for row in accounts])
+    tags = _fetch("SELECT it.influencer_id, t.name FROM influencer_tag it "
+                  "JOIN tag t ON t.id = it.tag_id")
+    tag_owner, tag_found = _indices(ids, [row[0] for row in tags])
+    timings["read"] = round(time.perf_counter() - started, 4)
+    kept = [row for row, keep in zip(accounts, found.tolist(), strict=True) if keep]
+    return {
+        "ids": ids,
+        "edges": (source[live], target[live], edges[live, 2].astype(np.int64), edges[live, 3]),
+        "accounts": (owner[found], [row[1] for row in kept], [row[2] for row in kept],
+                     [row[3] for row in kept], [row[4] for row in kept]),
+        "tags": (tag_owner[tag_found],
+                 [row[1] for row, keep in zip(tags, tag_found.tolist(), strict=True) if keep]),
+    }
+
+
+# --- computing --------------------------------------------------------------------------
+
+def _compute(data: dict[str, Any], parameters: dict[str, Any], timings: dict[str, float],
+             progress: Progress) -> tuple[Any, score.Scores, dict, dict, int]:
+    n = data["ids"].size
+    started = time.perf_counter()
+    graph = scoring_graph.build_graph(*data["edges"], parameters["kind_weights"], n)
+    timings["build"] = round(time.perf_counter() - started, 4)
+    progress(25)
+    figures = metrics.compute(graph, seed=parameters["seed"],
+                              betweenness_samples=parameters["betweenness_samples"])
+    timings.update(figures.timings)
+    progress(70)
+    started = time.perf_counter()
+    owner, platforms, followers, rates, credibilities = data["accounts"]
+    extra = {
+        "reach": score.reach(owner, followers, credibilities, n),
+        "engagement": score.engagement(owner, platforms, followers, rates, n),
+        "credibility": score.credibility(owner, followers, credibilities, n),
+    }
+    scores = score.composite(figures.pagerank, figures.core, extra["reach"],
+                             extra["engagement"], extra["credibility"],
+                             parameters["score_weights"])
+    labels = score.community_labels(figures.community, *data["tags"])
+    timings["score"] = round(time.perf_counter() - started, 4)
+    return figures, scores, extra, labels, graph.ecount()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def _nullable(values: np.ndarray) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values.tolist()]
+
+
+def _write(run: ScoringRun, ids: np.ndarray, figures, scores: score.Scores, extra: dict,
+           labels: dict, timings: dict[str, float]) -> None:
+    started = time.perf_counter()
+    pct = scores.percentiles
+    columns = (
+        [run.id] * ids.size, ids.tolist(), figures.pagerank.tolist(), figures.core.tolist(),
+        figures.betweenness.tolist(), figures.community.tolist(), _nullable(extra["reach"]),
+        _nullable(extra["engagement"]), _nullable(extra["credibility"]), scores.score.tolist(),
+        pct["network"].tolist(), _nullable(pct["reach"]), _nullable(pct["engagement"]),
+        _nullable(pct["credibility"]), scores.missing,
+    )
+    inserter = RawInserter(db.session)
+    inserter.insert("influencer_score", SCORE_COLUMNS, list(zip(*columns, strict=True)))
+    inserter.insert("community", ("run_id", "number", "label", "size"),
+                    [(run.id, number, label[:200], size)
+                     for number, (label, size) in labels.items()])
+    _prune(run.id)
+    timings["write"] = round(time.perf_counter() - started, 4)
+
+
+def _prune(current_id: int) -> None:
+    """Drop the scores and communities of runs older than the latest KEEP_RUNS."""
+    keep = select(ScoringRun.id).order_by(ScoringRun.id.desc()).limit(KEEP_RUNS)
+    old = [run_id for run_id in db.session.scalars(
+        select(ScoringRun.id).where(ScoringRun.id.not_in(keep.scalar_subquery())))
+        if run_id != current_id]
+    if old:
+        db.session.execute(delete(InfluencerScore).where(InfluencerScore.run_id.in_(old)))
+        db.session.execute(delete(Community).where(Community.run_id.in_(old)))
+
+
+# --- the run -----------------------------------------------------------------------------
+
+def rescore(progress: Progress | None = None, user=None) -> ScoringRun:
+    """Score every live influencer; the run is stored (failed runs too, with the reason)."""
+    if running_run() is not None:
+        raise ServiceError(_("A scoring run is already in progress."))
+    settings = get_settings()
+    parameters = {**settings, "seed": SEED,
+                  "betweenness_samples": metrics.BETWEENNESS_SAMPLES,
+                  "damping": metrics.DAMPING}
+    run = ScoringRun(status="running", parameters=parameters,
+                     created_by_id=user.id if user is not None else None)
+    db.session.add(run)
+    db.session.commit()
+    run_id, started = run.id, time.perf_counter()
+    shown = [0]
+
+    def report(percent: int) -> None:
+        """The run's progress for the page that polls it, and the caller's callback."""
+        if percent != shown[0]:
+            shown[0] = percent
+            db.session.execute(update(ScoringRun).where(ScoringRun.id == run_id)
+                               .values(progress=percent))
+            db.session.commit()
+        if progress is not None:
+            progress(percent)
+
+    report(0)
+    timings: dict[str, float] = {}
+    try:
+        data = _read(timings)
+        report(10)
+        figures, scores, extra, labels, edges = _compute(data, parameters, timings, report)
+        report(80)
+        _write(run, data["ids"], figures, scores, extra, labels, timings)
+        run.status, run.nodes, run.edges = "done", int(data["ids"].size), edges
+    except Exception as error:  # stored as the run's reason, then raised again
+        db.session.rollback()
+        run = db.session.get(ScoringRun, run_id)
+        run.status, run.error = "failed", f"{type(error).__name__}: {error}"[:2000]
+        run.finished_at, run.timings = utcnow(), timings
+        run.seconds = round(time.perf_counter() - started, 3)
+        db.session.commit()
+        raise
+    run.timings, run.finished_at = timings, utcnow()
+    run.seconds = round(time.perf_counter() - started, 3)
+    db.session.commit()
+    report(100)
+    return run
+
+
+def latest_run() -> ScoringRun | None:
+    """The run the app shows: the latest finished one."""
+    return db.session.scalar(select(ScoringRun).where(ScoringRun.status == "done")
+                             .order_by(ScoringRun.id.desc()).limit(1))
+
+
+def top(run: ScoringRun, limit: int = 10) -> list[dict[str, Any]]:
+    """The run's best scores with the influencer's name and community label."""
+    rows = db.session.execute(
+        select(InfluencerScore, Influencer.display_name, Community.label)
+        .join(Influencer, Influencer.id == InfluencerScore.influencer_id)
+        .outerjoin(Community, (Community.run_id == InfluencerScore.run_id)
+                   & (Community.number == InfluencerScore.community))
+        .where(InfluencerScore.run_id == run.id)
+        .order_by(InfluencerScore.score.desc(), InfluencerScore.influencer_id)
+        .limit(limit)).all()
+    return [{"influencer_id": row.influencer_id, "name": name, "score": round(row.score, 2),
+             "pagerank": row.pagerank, "core": row.core, "community": label}
+            for row, name, label in rows]
+
+
+def latest_scores(ids: list[int]) -> dict[int, tuple[float, int, str | None]]:
+    """influencer → (score, community number, community label) in the latest finished run,
+    for the given people (the network view's sizes and colours): two queries."""
+    run_id = db.session.scalar(select(ScoringRun.id).where(ScoringRun.status == "done")
+                               .order_by(ScoringRun.id.desc()).limit(1))
+    if run_id is None or not ids:
+        return {}
+    rows = db.session.execute(
+        select(InfluencerScore.influencer_id, InfluencerScore.score, InfluencerScore.community,
+               Community.label)
+        .outerjoin(Community, (Community.run_id == InfluencerScore.run_id)
+                   & (Community.number == InfluencerScore.community))
+        .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id.in_(ids)))
+    return {ident: (score, community, label) for ident, score, community, label in rows}
+
+
+STALE_AFTER = timedelta(minutes=30)  # a "running" run older than this died with its worker
+
+
+def running_run() -> ScoringRun | None:
+    """The run in progress, if any (one at a time: a second one would compete for the
+    cores and the write). A run left "running" by a dead worker stops counting after
+    STALE_AFTER."""
+    return db.session.scalar(
+        select(ScoringRun).where(ScoringRun.status == "running",
+                                 ScoringRun.started_at > utcnow() - STALE_AFTER)
+        .order_by(ScoringRun.id.desc()).limit(1))
