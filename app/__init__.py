@@ -87,6 +87,7 @@ def _configure_sqlite(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin import rates as _rate_views  # noqa: F401 - attaches views
+    from app.admin import scoring as _scoring_views  # noqa: F401 - attaches views
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.brands.routes import bp as brands_bp

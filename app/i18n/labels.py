@@ -61,6 +61,7 @@ LABELS = {
         "relationships": _l("Influence network"),
         "campaign": _l("Campaign"), "participant": _l("Participant"),
         "operation": _l("Operation"), "platform_rate": _l("Platform CPM"),
+        "scoring_settings": _l("Scoring weights"),
     },
     # Kinds of edge of the influence network (app.models.network.RELATIONSHIP_KINDS).
     "relationship": {

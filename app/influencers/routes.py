@@ -30,7 +30,7 @@ from app.influencers.forms import (
 from app.models import Influencer, SocialAccount, User
 from app.models.influencer import AGE_BANDS, GENDERS
 from app.security import role_required, safe_next_url
-from app.services import Conflict, NotFound, ServiceError, gdpr
+from app.services import Conflict, NotFound, ServiceError, gdpr, score_explain
 from app.services import influencers as service
 from app.services.pagination import paginate
 
@@ -114,6 +114,7 @@ def _render_profile(influencer: Influencer, interaction_form: InteractionForm | 
         timeline=service.timeline(influencer), recent=service.history(influencer, 50),
         interaction_form=form, erase_form=EraseForm(formdata=None),
         do_not_contact=do_not_contact, today=date.today(),
+        explanation=score_explain.explain(influencer.id),
     ), status
 
 

@@ -49,7 +49,7 @@ AUDITED = {
     Operation: "operation",
 }
 # Events services write themselves (one per bulk operation), for the audit log's filter.
-BULK_ENTITIES = ("import", "relationships", "platform_rate")
+BULK_ENTITIES = ("import", "relationships", "platform_rate", "scoring_settings")
 # Columns never copied into the log: secrets, and bookkeeping that changes on every write.
 SKIPPED = {
     "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",
