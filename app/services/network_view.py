@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -95,6 +96,8 @@ def graph(request: GraphRequest) -> dict:
             continue
         name, followers = people[ident]
         score, community, label = scores.get(ident, (None, None, None))
+        if community is not None and not label:
+            label = _("Community %(number)s", number=community)
         size = 20 + (score * 0.5 if score is not None
                      else 4 * math.log10(1 + (followers or 0)))
         nodes.append({"data": {

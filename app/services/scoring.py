@@ -174,7 +174,8 @@ def _compute(data: dict[str, Any], parameters: dict[str, Any], timings: dict[str
     scores = score.composite(figures.pagerank, figures.core, extra["reach"],
                              extra["engagement"], extra["credibility"],
                              parameters["score_weights"])
-    labels = score.community_labels(figures.community, *data["tags"])
+    # No common tag: no stored label; the pages say "Community N" in the user's language.
+    labels = score.community_labels(figures.community, *data["tags"], fallback="")
     timings["score"] = round(time.perf_counter() - started, 4)
     return figures, scores, extra, labels, graph.ecount()
 
@@ -284,7 +285,8 @@ def top(run: ScoringRun, limit: int = 10) -> list[dict[str, Any]]:
         .order_by(InfluencerScore.score.desc(), InfluencerScore.influencer_id)
         .limit(limit)).all()
     return [{"influencer_id": row.influencer_id, "name": name, "score": round(row.score, 2),
-             "pagerank": row.pagerank, "core": row.core, "community": label}
+             "pagerank": row.pagerank, "core": row.core,
+             "community": label or f"Community {row.community}"}
             for row, name, label in rows]
 
 

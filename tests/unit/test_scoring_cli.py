@@ -32,7 +32,7 @@ def test_json_shape(runner):
     first = report["top"][0]
     assert set(first) == {"influencer_id", "name", "score", "pagerank", "core", "community"}
     assert (first["influencer_id"], first["name"], first["core"]) == (hub.id, "Hub", 1)
-    assert first["community"] == "Communauté 1"
+    assert first["community"] == "Community 1"  # no common tag: the English fallback
     scores = [row["score"] for row in report["top"]]
     assert scores == sorted(scores, reverse=True)
 
