@@ -1,9 +1,10 @@
 """What the network view draws: a bounded piece of the relay graph, as Cytoscape elements.
 
-Two views (issue 5, item 6): the top influencers and the edges between them, or one
-person's neighbourhood (1 or 2 hops). Both stay small whatever the database holds — at
-most `MAX_NODES` people, the strongest edges first, at most `MAX_EDGES` edges — so that
-the browser stays fluid with 100 000 influencers: every query reads an index (the
+Two views (issue 5, item 6): the top influencers (best scores of the latest run, or the
+most followed before any run) and the edges between them, or one person's neighbourhood
+(1 or 2 hops). Both stay small whatever the database holds — at most `MAX_NODES` people,
+the strongest edges first, at most `MAX_EDGES` edges — so that the browser stays fluid
+with 100 000 influencers: every query reads an index (the run's score index or the
 followers sort index, the relationship source/target indexes) and is limited.
 
 Sizes and colours come from the latest scoring run when there is one (score, community);
@@ -20,8 +21,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Influencer, Relationship
+from app.models import Influencer, InfluencerScore, Relationship
 from app.models.network import RELATIONSHIP_KINDS
+from app.services import scoring
 
 MAX_NODES = 200
 MAX_EDGES = 1_500
@@ -54,25 +56,13 @@ def parse_request(args) -> GraphRequest:
     )
 
 
-def _scores(ids: list[int]) -> dict[int, tuple[float | None, int | None, str | None]]:
-    """influencer → (score, community number, community label) of the latest run."""
-    try:
-        from app.services.scoring import latest_scores
-    except ImportError:  # the scoring service is not there yet
-        return {}
-    return latest_scores(ids)
-
-
 def graph(request: GraphRequest) -> dict:
     session = db.session
     edges_query = select(Relationship.source_id, Relationship.target_id, Relationship.kind,
                          func.sum(Relationship.weight).label("weight")).where(
         Relationship.kind.in_(request.kinds), Relationship.source_id != Relationship.target_id)
     if request.center is None:
-        ids = list(session.scalars(
-            select(Influencer.id).where(Influencer.deleted_at.is_(None))
-            .order_by(Influencer.followers_total.desc(), Influencer.id)
-            .limit(request.limit)))
+        ids = _top(request.limit)
     else:
         ids = _neighbourhood(request)
         if ids is None:
@@ -85,7 +75,7 @@ def graph(request: GraphRequest) -> dict:
     people = {i: (name, followers) for i, name, followers in session.execute(
         select(Influencer.id, Influencer.display_name, Influencer.followers_total)
         .where(Influencer.id.in_(ids)))} if ids else {}
-    scores = _scores(ids)
+    scores = scoring.latest_scores(ids)
     degree: dict[int, int] = defaultdict(int)
     for source, target, _kind, _weight in rows:
         degree[source] += 1
@@ -111,6 +101,22 @@ def graph(request: GraphRequest) -> dict:
     return {"nodes": nodes, "edges": edges, "center": request.center,
             "hops": request.hops, "kinds": list(request.kinds),
             "truncated": len(rows) >= MAX_EDGES}
+
+
+def _top(limit: int) -> list[int]:
+    """The best scores of the latest run (its (run, score) index), or before any run the
+    most followed people (the followers sort index)."""
+    run = scoring.latest_run()
+    if run is not None:
+        return list(db.session.scalars(
+            select(InfluencerScore.influencer_id)
+            .join(Influencer, Influencer.id == InfluencerScore.influencer_id)
+            .where(InfluencerScore.run_id == run.id, Influencer.deleted_at.is_(None))
+            .order_by(InfluencerScore.score.desc(), InfluencerScore.influencer_id)
+            .limit(limit)))
+    return list(db.session.scalars(
+        select(Influencer.id).where(Influencer.deleted_at.is_(None))
+        .order_by(Influencer.followers_total.desc(), Influencer.id).limit(limit)))
 
 
 def _neighbourhood(request: GraphRequest) -> list[int] | None:

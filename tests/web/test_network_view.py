@@ -170,3 +170,19 @@ def test_a_second_run_is_refused_while_one_is_in_progress(member_client):
 
 def test_viewer_cannot_rescore(viewer_client):
     assert viewer_client.post("/network/rescore").status_code == 403
+
+
+def test_top_view_ranks_by_the_latest_scores_once_a_run_exists(viewer_client):
+    from app.models import InfluencerScore, ScoringRun
+
+    people = _chain(3)  # P2 has the most followers
+    run = ScoringRun(status="done", progress=100)
+    _db.session.add(run)
+    _db.session.flush()
+    for person, value in zip(people, (90.0, 10.0, 50.0), strict=True):
+        _db.session.add(InfluencerScore(
+            run_id=run.id, influencer_id=person.id, pagerank=0.1, core=1, betweenness=0.0,
+            community=1, score=value, network_percentile=50.0))
+    _db.session.commit()
+    data = viewer_client.get("/network/graph.json?limit=10").get_json()
+    assert [n["data"]["label"] for n in data["nodes"]] == ["P0", "P2", "P1"]
