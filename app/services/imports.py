@@ -130,13 +130,18 @@ def create_import(source_path: str | os.PathLike, filename: str, user: User | No
     imp.stored_path = str(target)
     imp.encoding, imp.delimiter = found.encoding, found.delimiter
     imp.headers = headers
+    _offer_mapping(imp, headers)
+    db.session.commit()
+    return imp
+
+
+def _offer_mapping(imp: Import, headers: list[str]) -> None:
+    """The mapping remembered for these headers, else one suggested from their names."""
     imp.headers_signature = headers_signature(headers)
     mapping = saved_mapping(imp.headers_signature)
     if mapping is None or any(int(k) >= len(headers) for k in mapping):
         mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
     imp.mapping = mapping
-    db.session.commit()
-    return imp
 
 
 def set_mapping(imp: Import, mapping: dict[Any, Any], user: User | None = None,
@@ -334,11 +339,7 @@ def set_reading(imp: Import, encoding: str, delimiter: str) -> None:
     except ReadError as error:
         raise ServiceError(_(error.template, **error.params)) from error
     imp.encoding, imp.delimiter, imp.headers = encoding, delimiter, headers
-    imp.headers_signature = headers_signature(headers)
-    mapping = saved_mapping(imp.headers_signature)
-    if mapping is None or any(int(k) >= len(headers) for k in mapping):
-        mapping = {str(k): v for k, v in suggest_mapping(headers).items()}
-    imp.mapping = mapping
+    _offer_mapping(imp, headers)
     db.session.commit()
 
 
