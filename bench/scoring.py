@@ -2,9 +2,12 @@
 (design/scoring.md, "Speed").
 
     python -m bench.scoring                                   # SQLite, a temporary file
+    python -m bench.scoring --reuse sqlite:///path.sqlite3    # time again, no seeding
     DATABASE_URL=postgresql+psycopg://… python -m bench.scoring   # PostgreSQL
 
 PostgreSQL runs in a dedicated database `relais_bench_scoring` (dropped and created again).
+Betweenness runs in a forked child beside k-core and the communities: its step time
+overlaps theirs ("betweenness_wait" is what the run waited for it).
 Seeds the influencers with the demo seeder, then inserts the edges in bulk (RawInserter);
 times `app.services.scoring.rescore` end to end (read, every figure, write back) against
 the 10 s bar; then, on the same edges, builds a graph with python-igraph directly and
@@ -66,6 +69,16 @@ def seed_edges(app, count: int) -> tuple:
         print(f"inserted {count:,} edges in {time.perf_counter() - started:.1f} s")
 
 
+def forget_runs(app) -> None:
+    """A reused database as after seeding: no run, no score (so nothing to prune)."""
+    from app.extensions import db
+
+    with app.app_context():
+        for table in ("influencer_score", "community", "scoring_run"):
+            db.session.execute(db.text(f"DELETE FROM {table}"))  # noqa: S608 - our names
+        db.session.commit()
+
+
 def direct_igraph(app, run) -> dict:
     """PageRank and k-core by python-igraph on a graph built here from the same edges,
     independently of app.scoring.graph: igraph's own simplify() sums parallel edges."""
@@ -116,20 +129,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--influencers", type=int, default=100_000)
     parser.add_argument("--edges", type=int, default=1_000_000)
+    parser.add_argument("--reuse", metavar="DATABASE_URL",
+                        help="an already seeded database (same seeder and edges): its runs "
+                             "are deleted, nothing is seeded, the rescoring is timed")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
         workdir = Path(tmp)
-        database_url = make_database(os.environ.get("DATABASE_URL"), workdir,
-                                     name="relais_bench_scoring")
+        database_url = args.reuse or make_database(os.environ.get("DATABASE_URL"), workdir,
+                                                   name="relais_bench_scoring")
         app = make_app(database_url, workdir)
         engine = database_url.split(":", 1)[0].split("+")[0]
         print(f"Relais scoring benchmark on {engine}: {args.influencers:,} influencers, "
-              f"{args.edges:,} edges")
-        seed_influencers(app, args.influencers)
-        seed_edges(app, args.edges)
+              f"{args.edges:,} edges{' (reused database)' if args.reuse else ''}")
+        if args.reuse:
+            forget_runs(app)
+        else:
+            seed_influencers(app, args.influencers)
+            seed_edges(app, args.edges)
         from app.services import scoring
 
         with app.app_context():
+            # The machine is shared (2 cores): say how busy it was when the run started.
+            print("load average at the start: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
             started = time.perf_counter()
             run = scoring.rescore()
             seconds = time.perf_counter() - started

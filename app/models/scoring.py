@@ -39,12 +39,17 @@ class ScoringRun(db.Model):
 
 class InfluencerScore(db.Model):
     """One influencer's figures in one run. Percentiles are 0–100 among the run's known
-    values; `missing` lists the components left out of the score ("engagement,credibility")."""
+    values; `missing` lists the components left out of the score ("engagement,credibility").
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_run.id", ondelete="CASCADE"))
-    influencer_id: Mapped[int] = mapped_column(ForeignKey("influencer.id", ondelete="CASCADE"),
-                                               index=True)
+    Written 100 000 rows at a time, so the layout is lean (migration 0006): the key
+    (influencer, run) serves the per-person lookups and the influencer's cascade, no
+    surrogate id; `run_id` has no foreign key — on PostgreSQL its per-row check locked the
+    run's row 100 000 times (~1 s a run) — runs are never deleted, and the service prunes
+    every score whose run is not one of the latest kept."""
+
+    influencer_id: Mapped[int] = mapped_column(
+        ForeignKey("influencer.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     pagerank: Mapped[float] = mapped_column(Float)
     core: Mapped[int] = mapped_column(Integer)
     betweenness: Mapped[float] = mapped_column(Float)
@@ -60,7 +65,6 @@ class InfluencerScore(db.Model):
     missing: Mapped[str | None] = mapped_column(String(60))
 
     __table_args__ = (
-        UniqueConstraint("run_id", "influencer_id", name="uq_influencer_score_run"),
         Index("ix_influencer_score_score", "run_id", "score"),
         Index("ix_influencer_score_community", "run_id", "community"),
     )

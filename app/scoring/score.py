@@ -21,9 +21,9 @@ ENGAGEMENT_CAP = 3.0
 
 
 def _floats(values) -> np.ndarray:
-    """A float array with None as NaN."""
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64) \
-        if isinstance(values, list) else np.asarray(values, dtype=np.float64)
+    """A float array with None as NaN (numpy's own float conversion does that, in C)."""
+    return np.array(values, dtype=np.float64) if isinstance(values, list) \
+        else np.asarray(values, dtype=np.float64)
 
 
 def _per_node_sum(owner: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -125,11 +125,19 @@ def composite(pagerank, core, reach_values, engagement_values, credibility_value
         weight_sum += known * weight
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(weight_sum > 0, total / weight_sum, 0.0)
-    unknown = np.column_stack([~np.isfinite(percentiles[name]) for name in COMPONENTS]) \
-        if n else np.zeros((0, len(COMPONENTS)), dtype=bool)
-    missing = [",".join(name for name, gone in zip(COMPONENTS, row, strict=True) if gone)
-               or None for row in unknown.tolist()]
-    return Scores(np.clip(score, 0.0, 100.0), percentiles, missing)
+    return Scores(np.clip(score, 0.0, 100.0), percentiles, _missing(percentiles, n))
+
+
+def _missing(percentiles: Mapping[str, np.ndarray], n: int) -> list[str | None]:
+    """Per node, the unknown components ("engagement,credibility") or None: each node's
+    pattern as a bit mask, looked up in the table of every pattern (a join per node cost
+    ~0.3 s on 100 000 people)."""
+    mask = np.zeros(n, dtype=np.int64)
+    for bit, name in enumerate(COMPONENTS):
+        mask |= (~np.isfinite(percentiles[name])).astype(np.int64) << bit
+    table = np.array([",".join(name for bit, name in enumerate(COMPONENTS) if pattern >> bit & 1)
+                      or None for pattern in range(1 << len(COMPONENTS))], dtype=object)
+    return table[mask].tolist()
 
 
 def community_labels(community, tag_owner, tag_names: Sequence[str], top: int = 2,

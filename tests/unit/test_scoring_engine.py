@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import igraph
 import networkx as nx
 import numpy as np
 import pytest
@@ -167,3 +168,43 @@ def test_community_labels_use_the_commonest_tags():
     labels = score.community_labels([1, 1, 1, 2], [0, 1, 2, 0, 1], ["mode", "mode", "beauté",
                                                                   "beauté", "zen"])
     assert labels == {1: ("beauté · mode", 3), 2: ("Communauté 2", 1)}
+
+
+def test_communities_recover_a_planted_partition():
+    # One Leiden iteration (metrics.LEIDEN_ITERATIONS): the planted groups must still be
+    # found, as by more iterations.
+    planted = nx.planted_partition_graph(8, 60, 0.2, 0.01, seed=4)
+    graph, nodes = from_networkx(planted)
+    found = metrics.communities(graph.as_undirected(mode="collapse",
+                                                    combine_edges={"weight": "sum"}), seed=1)
+    truth = [node // 60 for node in nodes]
+    assert igraph.compare_communities(truth, found.tolist(), method="nmi") >= 0.95
+    assert len(set(found.tolist())) == 8
+
+
+def test_betweenness_in_a_child_process_equals_the_serial_one():
+    graph, _ = from_networkx(nx.barabasi_albert_graph(3000, 3, seed=2))
+    serial = metrics.compute(graph, seed=5, parallel_above=10**9)
+    forked = metrics.compute(graph, seed=5, parallel_above=0)
+    assert "betweenness_wait" in forked.timings and "betweenness_wait" not in serial.timings
+    assert np.array_equal(serial.betweenness, forked.betweenness)
+    assert np.array_equal(serial.core, forked.core)
+    assert np.array_equal(serial.community, forked.community)
+    assert serial.pagerank == pytest.approx(forked.pagerank, abs=1e-12)  # PRPACK's last bits
+
+
+def test_a_failed_child_gives_no_result_so_the_caller_computes_it():
+    done = metrics._Forked(lambda: np.arange(5.0), 5).result()
+    assert done is not None and done[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0] and done[1] >= 0
+    assert metrics._Forked(lambda: np.zeros(3), 5).result() is None  # wrong size
+    assert metrics._Forked(lambda: 1 / 0, 5).result() is None
+
+
+def test_missing_components_for_every_pattern():
+    unknown = np.array([[pattern >> bit & 1 for bit in range(4)] for pattern in range(16)],
+                       dtype=bool)
+    values = [np.where(unknown[:, bit], np.nan, np.arange(16.0)) for bit in range(4)]
+    result = score.composite(values[0], np.ones(16), values[1], values[2], values[3])
+    expected = [",".join(name for name, gone in zip(score.COMPONENTS, row, strict=True) if gone)
+                or None for row in unknown.tolist()]
+    assert result.missing == expected  # network is unknown with its pagerank
