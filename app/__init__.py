@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.brands.routes import bp as brands_bp
     from app.campaigns import bp as campaigns_bp
+    from app.campaigns import candidates as _candidate_views  # noqa: F401 - attaches views
     from app.campaigns import metrics as _metric_views  # noqa: F401 - attaches views
     from app.campaigns import operations as _operation_views  # noqa: F401 - attaches views
     from app.campaigns import participants as _participant_views  # noqa: F401
