@@ -76,6 +76,10 @@ bench: install-test
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.campaign_report
 	$(BIN)/python -m bench.scoring
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.scoring
+	$(BIN)/python -m bench.ambassadors
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.ambassadors
+	$(BIN)/python -m bench.contracts
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.contracts
 
 clean:
 	rm -rf $(VENV) node_modules

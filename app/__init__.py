@@ -93,11 +93,16 @@ def register_blueprints(app: Flask) -> None:
     from app.brands.routes import bp as brands_bp
     from app.campaigns import bp as campaigns_bp
     from app.campaigns import candidates as _candidate_views  # noqa: F401 - attaches views
+    from app.campaigns import contract_batches as _batch_views  # noqa: F401 - attaches views
     from app.campaigns import metrics as _metric_views  # noqa: F401 - attaches views
     from app.campaigns import operations as _operation_views  # noqa: F401 - attaches views
     from app.campaigns import participants as _participant_views  # noqa: F401
     from app.campaigns import report as _report_views  # noqa: F401 - attaches views
     from app.campaigns import routes as _campaign_views  # noqa: F401 - attaches views
+    from app.contract_pages import bp as contracts_bp
+    from app.contract_pages import documents as _document_views  # noqa: F401 - attaches views
+    from app.contract_pages import routes as _contract_views  # noqa: F401 - attaches views
+    from app.contract_pages import workflow as _workflow_views  # noqa: F401 - attaches views
     from app.import_wizard import bp as import_wizard_bp
     from app.import_wizard import relationships as _relationship_views  # noqa: F401
     from app.import_wizard import routes as _import_views  # noqa: F401 - attaches views
@@ -106,9 +111,11 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.network import bp as network_bp
     from app.network import routes as _network_views  # noqa: F401 - attaches views
+    from app.signing import bp as signing_bp
+    from app.signing import routes as _signing_views  # noqa: F401 - attaches views
 
     for bp in (main_bp, auth_bp, admin_bp, brands_bp, influencers_bp,
-               import_wizard_bp, campaigns_bp, network_bp):
+               import_wizard_bp, campaigns_bp, network_bp, signing_bp, contracts_bp):
         app.register_blueprint(bp)
 
 

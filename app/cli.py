@@ -83,7 +83,8 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
     click.echo(
         f"Seeded {report['influencers']} influencers, {report['accounts']} accounts, "
         f"{report['brands']} brands, {report['relationships']} relationships, "
-        f"{report.get('campaigns', 0)} campaigns in {report['seconds']:.1f} s"
+        f"{report.get('campaigns', 0)} campaigns, {report.get('contracts', 0)} contracts in "
+        f"{report['seconds']:.1f} s"
     )
     if report.get("admin_password"):
         click.echo(f"Admin login: {report['admin_email']} / {report['admin_password']}")
@@ -306,6 +307,43 @@ def campaign_report_command(campaign_id: int, as_json: bool) -> None:
         click.echo(line)
 
 
+contracts_cli = AppGroup("contracts", help="Ambassador contracts: PDFs.")
+
+
+@contracts_cli.command("render")
+@click.argument("contract_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The PDF file to write.")
+@in_english
+def render_contract_command(contract_id: int, output: str) -> None:
+    """Write contract CONTRACT_ID as a PDF: its latest stored document (the signed one when
+    there is one) byte for byte, or, for a contract never rendered, its current terms."""
+    import hashlib
+    from pathlib import Path
+
+    from app.contracts.render import render_pdf
+    from app.services import NotFound
+    from app.services.contract_workflow import current_document
+    from app.services.contracts import get_contract
+
+    try:
+        contract = get_contract(contract_id)
+    except NotFound:
+        fail(f"no contract with the id {contract_id} (or it is in the trash).")
+    document = next(filter(None, (current_document(contract, kind)
+                                  for kind in ("signed", "contract", "draft"))), None)
+    if document is not None:
+        pdf, what = document.content, f"stored version {document.version} ({document.kind})"
+    else:
+        pdf, what = render_pdf(contract).pdf, "current terms (not stored)"
+    try:
+        Path(output).write_bytes(pdf)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}.")
+    click.echo(f"Wrote {contract.number}, {what}, to {output}: {len(pdf)} bytes, "
+               f"SHA-256 {hashlib.sha256(pdf).hexdigest()}.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -313,3 +351,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(influencers_cli)
     app.cli.add_command(network_cli)
     app.cli.add_command(campaigns_cli)
+    app.cli.add_command(contracts_cli)

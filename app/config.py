@@ -74,6 +74,18 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = False
 
+        # Signing links by email (contracts); without SMTP_HOST the links are shown to copy.
+        # SMTP_TLS: starttls (default), ssl (implicit TLS, port 465) or none.
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
+        self.SMTP_PORT = _int("SMTP_PORT", 587)
+        self.SMTP_USER = os.environ.get("SMTP_USER", "")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+        self.SMTP_FROM = os.environ.get("SMTP_FROM", "")
+        self.SMTP_TLS = os.environ.get("SMTP_TLS", "starttls")
+        # The public address in emailed links (e.g. https://relais.example.org); unset, the
+        # address the team member who sends is using.
+        self.RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "")
+
         self.LANGUAGES = ["fr", "en"]
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
@@ -99,3 +111,4 @@ class TestConfig(Config):
         self.REMEMBER_COOKIE_SECURE = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.RELAIS_HSTS = False
+        self.SMTP_HOST = ""  # tests that email start their own SMTP sink

@@ -123,3 +123,13 @@ def run_scoring(user_id: int | None) -> int | None:
         except ServiceError as error:
             log.info("scoring refused: %s", error)
             return None
+
+
+@huey.task()
+def render_contract_batch(batch_id: int) -> None:
+    """The ZIP of a campaign's contracts (app.services.contract_batches.run): the row
+    carries the progress the page polls."""
+    with _job_app().app_context():
+        from app.services import contract_batches
+
+        contract_batches.run(batch_id)

@@ -10,6 +10,7 @@ from app.models import (
     AudienceSnapshot,
     Brand,
     Campaign,
+    Contract,
     Influencer,
     Operation,
     Participant,
@@ -96,3 +97,43 @@ def make_operation(participant: Participant | None = None, **kw) -> Operation:
     db.session.add(operation)
     db.session.commit()
     return operation
+
+
+def make_contract(brand: Brand | None = None, influencer: Influencer | None = None,
+                  **kw) -> Contract:
+    """A contract with complete legal data (parties, term, operations, pay): it could be
+    approved as is. Override any field; pass `brand=`/`influencer=` for other parties."""
+    from datetime import UTC, datetime
+
+    n = next(_seq)
+    brand = brand or make_brand(
+        name="Maison Lumière", legal_name="Maison Lumière SAS", legal_form="SAS",
+        registration_number="812 345 678 RCS Lyon", sector="cosmetics",
+        address="12 rue de la République\n69002 Lyon", email="contrats@maison-lumiere.fr",
+        tax_country="FR", signatory_name="Hélène Câlin", signatory_title="Directrice générale")
+    influencer = influencer or make_influencer(
+        display_name="Zoé en voyage", legal_name="Zoé Lefèvre-Brûlé", email="zoe@exemple.fr",
+        address="3 place de l'Église", city="Besançon", country="FR", tax_country="FR",
+        date_of_birth=date(1995, 4, 2),
+        accounts=[{"platform": "instagram", "handle": f"zoe.envoyage.{n}", "followers": 48_000}])
+    contract = Contract(
+        number=kw.pop("number", f"RLS-2026-{n:05d}"), brand=brand, influencer=influencer,
+        title=kw.pop("title", "Ambassade cœur d'été « Soleil »"),
+        created_at=kw.pop("created_at", datetime(2026, 3, 2, 9, 30, tzinfo=UTC)),
+        language=kw.pop("language", "fr"), basis=kw.pop("basis", "duration"),
+        starts_on=kw.pop("starts_on", date(2026, 4, 1)),
+        ends_on=kw.pop("ends_on", date(2026, 9, 30)),
+        operations=kw.pop("operations", [
+            {"platform": "instagram", "kind": "reel", "count": 3, "date": None,
+             "window": "avril – juin", "mentions": "@maisonlumiere #Publicité"},
+            {"platform": "tiktok", "kind": "video", "count": 2, "date": "2026-05-14",
+             "window": "", "mentions": "@maisonlumiere"}]),
+        pay_kind=kw.pop("pay_kind", "fixed"), currency=kw.pop("currency", "EUR"),
+        fixed_fee_cents=kw.pop("fixed_fee_cents", 450_000),
+        payment_terms=kw.pop("payment_terms", "50 % à la signature, 50 % à la fin des opérations"),
+        usage_media=kw.pop("usage_media", "organic_social,website"),
+        usage_territories=kw.pop("usage_territories", "France, Belgique"),
+        usage_months=kw.pop("usage_months", 12), **kw)
+    db.session.add(contract)
+    db.session.commit()
+    return contract

@@ -61,7 +61,8 @@ LABELS = {
         "relationships": _l("Influence network"),
         "campaign": _l("Campaign"), "participant": _l("Participant"),
         "operation": _l("Operation"), "platform_rate": _l("Platform CPM"),
-        "scoring_settings": _l("Scoring weights"),
+        "scoring_settings": _l("Scoring weights"), "contract": _l("Contract"),
+        "contract_signer": _l("Contract signer"),
     },
     # Kinds of edge of the influence network (app.models.network.RELATIONSHIP_KINDS).
     "relationship": {
@@ -161,6 +162,41 @@ LABELS = {
         "retail": _l("Retail"), "public_sector": _l("Public sector"),
         "animals": _l("Animals (pets, exotic species)"), "other": _l("Other"),
     },
+    "contract_status": {
+        "draft": _l("Draft"), "pending_approval": _l("Pending approval"),
+        "approved": _l("Approved"), "sent": _l("Sent for signature"), "signed": _l("Signed"),
+        "active": _l("Active"), "completed": _l("Completed"), "terminated": _l("Terminated"),
+        "cancelled": _l("Cancelled"),
+    },
+    "contract_basis": {
+        "duration": _l("For a duration"), "operations": _l("For a number of operations"),
+    },
+    "pay_kind": {
+        "fixed": _l("Fixed fee"), "per_operation": _l("Per operation"),
+        "in_kind": _l("In kind"), "mixed": _l("Mixed (fee and in kind)"),
+    },
+    "disclosure": {
+        "publicite": _l("« Publicité »"),
+        "collaboration_commerciale": _l("« Collaboration commerciale »"),
+    },
+    "foreign_disclosure": {
+        "none": _l("French audience only"), "ftc": _l("United States (FTC: #ad)"),
+        "asa": _l("United Kingdom (ASA: “Ad”)"),
+    },
+    "usage_media": {
+        "organic_social": _l("Brand's social accounts"), "paid_social": _l("Paid social ads"),
+        "website": _l("Website"), "newsletter": _l("Newsletters"), "print": _l("Print"),
+        "tv": _l("Television"), "outdoor": _l("Outdoor"), "in_store": _l("In store"),
+    },
+    "signer_role": {
+        "brand": _l("Brand signatory"), "influencer": _l("Influencer"),
+        "representative": _l("Legal representative"), "agent": _l("Agent"),
+    },
+    "document_kind": {
+        "draft": _l("Draft"), "contract": _l("Approved contract"),
+        "signed": _l("Signed contract"),
+    },
+    "contract_language": {"fr": _l("French"), "en": _l("English")},
 }
 
 

@@ -3,6 +3,7 @@
 from app.models.audit import AuditEvent
 from app.models.brand import Brand
 from app.models.campaign import Campaign, Operation, Participant, PlatformRate
+from app.models.contract import Contract, ContractBatch, ContractDocument, ContractSigner
 from app.models.imports import Import, ImportChange, ImportProblem, SavedMapping
 from app.models.influencer import (
     AudienceShare,
@@ -24,6 +25,10 @@ __all__ = [
     "Brand",
     "Campaign",
     "Community",
+    "Contract",
+    "ContractBatch",
+    "ContractDocument",
+    "ContractSigner",
     "Import",
     "ImportChange",
     "ImportProblem",

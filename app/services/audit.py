@@ -24,6 +24,8 @@ from app.models import (
     AuditEvent,
     Brand,
     Campaign,
+    Contract,
+    ContractSigner,
     Influencer,
     Interaction,
     Operation,
@@ -47,12 +49,15 @@ AUDITED = {
     Campaign: "campaign",
     Participant: "participant",
     Operation: "operation",
+    Contract: "contract",
+    ContractSigner: "contract_signer",
 }
 # Events services write themselves (one per bulk operation), for the audit log's filter.
 BULK_ENTITIES = ("import", "relationships", "platform_rate", "scoring_settings")
 # Columns never copied into the log: secrets, and bookkeeping that changes on every write.
 SKIPPED = {
     "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",
+    "token_hash", "scan",  # a signing link's secret (hashed), a scan's bytes
 }
 
 

@@ -1,6 +1,6 @@
 """The campaign report's outputs beside the page: the chart series (for Chart.js on the
 page and the SVG of the PDF), the CSV (one row per operation, then the totals) and the
-PDF (WeasyPrint, with a URL fetcher that reads nothing but the app's own static files).
+PDF (WeasyPrint, with app/pdf.py's URL fetcher: nothing but the app's own static files).
 
 Formatting follows the current locale (the user's in a request, English in the CLI).
 """
@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import mimetypes
 import re
 import unicodedata
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from flask_babel import gettext as _
 
@@ -24,6 +22,7 @@ from app.i18n.labels import label
 from app.imports.rows import neutralise_formula
 from app.models import Campaign
 from app.models.campaign import COUNT_METRICS
+from app.pdf import local_path, restricted_fetcher
 from app.services import report_svg
 from app.services.campaign_kpis import campaign_kpis
 from app.services.campaign_report import OPERATION_COLUMNS, operations_query
@@ -188,31 +187,13 @@ def filename(campaign_name: str, extension: str, today: date | None = None) -> s
 
 
 def static_fetcher():
-    """A WeasyPrint URL fetcher that serves files under app/static and refuses anything
-    else (other files, http(s), data:, ftp…): a report never reads the network or the disk
-    beyond its own stylesheet, whatever a campaign's texts contain."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnly(URLFetcher):
-        def fetch(self, url: str, headers=None):
-            path = local_static_path(url)
-            if path is None:
-                raise ValueError(f"refused: {url[:80]}")
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-
-    return StaticOnly()
+    """The WeasyPrint URL fetcher of the report: files under app/static only."""
+    return restricted_fetcher(STATIC)
 
 
 def local_static_path(url: str) -> Path | None:
     """The file a file:// URL names when it is inside app/static, else None."""
-    parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    path = Path(unquote(parts.path)).resolve()
-    if not path.is_relative_to(STATIC) or not path.is_file():
-        return None
-    return path
+    return local_path(url, STATIC)
 
 
 def render_pdf(html: str) -> bytes:

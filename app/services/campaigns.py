@@ -26,10 +26,11 @@ from app.extensions import db
 from app.forms import clean
 from app.i18n import money
 from app.i18n.labels import label
-from app.models import Brand, Campaign, Influencer, Participant, User
+from app.models import Brand, Campaign, Contract, Influencer, Participant, User
 from app.models.base import utcnow
 from app.models.brand import SECTORS
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, OBJECTIVES
+from app.models.contract import SIGNED_STATUSES
 from app.models.influencer import AGE_BANDS, PLATFORMS
 from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
 from app.services.brands import RESTRICTED_SECTORS
@@ -307,6 +308,21 @@ def _counted():
                 Participant.agreed_fee_cents.is_not(None))
 
 
+def _signed_contract(year):
+    """SQL: a signed (or active, or completed) contract binds this fee's brand and
+    influencer for its objective over a term that covers the fee's year."""
+    first = extract("year", func.coalesce(Contract.starts_on, Contract.created_at))
+    last = extract("year", func.coalesce(Contract.ends_on, Contract.deadline, Contract.starts_on,
+                                         Contract.created_at))
+    return (select(Contract.id)
+            .where(Contract.brand_id == Campaign.brand_id,
+                   Contract.influencer_id == Participant.influencer_id,
+                   Contract.objective == Campaign.objective,
+                   Contract.status.in_(SIGNED_STATUSES), Contract.deleted_at.is_(None),
+                   first <= year, last >= year)
+            .exists())
+
+
 def _deal_groups(*columns, near: list[int] | None = None):
     """Fees per brand × influencer × objective × year, at or above the threshold. `near`:
     only the groups the campaigns of these ids may belong to (their brands and their
@@ -316,7 +332,7 @@ def _deal_groups(*columns, near: list[int] | None = None):
                    year.label("year"), func.sum(Participant.agreed_fee_cents).label("total"),
                    *columns)
             .join(Campaign, Campaign.id == Participant.campaign_id)
-            .where(_counted())
+            .where(_counted(), ~_signed_contract(year))
             .group_by(Campaign.brand_id, Participant.influencer_id, Campaign.objective, year)
             .having(func.sum(Participant.agreed_fee_cents) >= CONTRACT_THRESHOLD_CENTS))
     if near is not None:
@@ -343,8 +359,7 @@ class Deal:
 
 def deals_needing_contract(brand_id: int | None = None,
                            campaign_id: int | None = None) -> list[Deal]:
-    """Deals at or above 1 000 € HT without a signed contract (today: every one, since
-    contracts come later: that issue adds a NOT EXISTS on its signed contracts here)."""
+    """Deals at or above 1 000 € HT that no signed contract covers."""
     ids = func.aggregate_strings(cast(Campaign.id, String), ",")
     stmt = _deal_groups(ids.label("ids"), near=None if campaign_id is None else [campaign_id])
     if brand_id is not None:

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import Brand, Influencer, Tag, User
 from app.security import hash_password
 from app.services.demo_campaigns import seed_campaigns
+from app.services.demo_contracts import seed_contracts
 from app.services.demo_rows import TOPICS, Rows
 
 ADMIN_EMAIL = "admin@agence-relais.fr"
@@ -83,6 +84,9 @@ def seed(count: int, seed: int = 2026) -> dict:
     mark = time.perf_counter()
     result["campaigns"] = seed_campaigns(rng, owners)
     timings["campaigns"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    result["contracts"] = seed_contracts(rng)
+    timings["contracts"] = time.perf_counter() - mark
     mark = time.perf_counter()
     _after_bulk_load()
     timings["analyze"] = time.perf_counter() - mark

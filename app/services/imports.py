@@ -31,6 +31,7 @@ from app.models import (
     AudienceShare,
     AudienceSnapshot,
     AuditEvent,
+    Contract,
     Import,
     ImportChange,
     ImportProblem,
@@ -290,12 +291,15 @@ def revert(imp: Import, user: User | None) -> None:
     if imp.dry_run or imp.status not in {"done", "failed"}:
         raise ServiceError(_("Only an import that wrote something can be reverted."))
     session = db.session
+    created = select(Influencer.id).where(Influencer.import_id == imp.id)
+    if session.scalar(select(Contract.id).where(Contract.influencer_id.in_(created)).limit(1)):
+        raise ServiceError(_("This import cannot be reverted: someone it created has a "
+                             "contract, which must be kept."))
     changes = session.scalars(select(ImportChange).where(ImportChange.import_id == imp.id)
                               .order_by(ImportChange.id.desc())).all()
     with acting_as(user.id if user else None):
         for change in changes:
             undo_change(change)
-        created = select(Influencer.id).where(Influencer.import_id == imp.id)
         for model in (AudienceShare, AudienceSnapshot, SocialAccount):
             session.execute(delete(model).where(model.influencer_id.in_(created)))
         session.execute(delete(influencer_tag).where(influencer_tag.c.influencer_id.in_(created)))

@@ -139,3 +139,17 @@ def test_demo_campaigns_cover_the_workflow_and_have_figures(runner, db):
     # seeding again adds influencers but no second set of campaigns
     _seed(runner, 10)
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == len(campaigns)
+
+
+def test_the_demo_has_contracts_in_several_states_with_real_documents(runner, db):
+    from app.models import Contract, ContractDocument
+
+    output = _seed(runner, 200)
+    statuses = dict(db.session.execute(
+        select(Contract.status, func.count()).group_by(Contract.status)).all())
+    assert {"draft", "pending_approval", "approved", "sent", "signed", "active",
+            "completed"} <= set(statuses), (statuses, output)
+    signed = db.session.scalars(select(ContractDocument).where(
+        ContractDocument.kind == "signed")).all()
+    assert len(signed) == 3  # signed, active, completed
+    assert all(d.content.startswith(b"%PDF-") and d.source_sha256 for d in signed)

@@ -223,3 +223,20 @@ def test_uploads_are_kept_in_the_configured_instance_folder(app, tmp_path):
     assert Path(app.instance_path) == Path(app.config["INSTANCE_PATH"])
     checkout = Path(__file__).resolve().parents[2] / "instance"
     assert folder.parent != checkout
+
+
+def test_revert_refused_when_someone_it_created_has_a_contract(db, tmp_path):
+    from app.services.contracts import create_contract
+    from tests.factories import make_brand
+
+    user = make_user("admin")
+    imp, report = _run(tmp_path, FRENCH, user)
+    created = db.session.scalars(select(Influencer).where(Influencer.import_id == imp.id)).all()
+    assert report["created"] == len(created) >= 1
+    create_contract({"brand_id": make_brand().id, "influencer_id": created[0].id,
+                     "title": "Ambassade"}, user)
+    with force_locale("en"), pytest.raises(ServiceError, match="has a contract"):
+        imports.revert(imp, user)
+    db.session.rollback()
+    assert db.session.get(Influencer, created[0].id) is not None
+    assert db.session.get(Import, imp.id).status == "done"

@@ -1,0 +1,1 @@
+"""Contract rendering and rules (design/contracts.md): plain Python, no Flask views."""

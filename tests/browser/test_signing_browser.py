@@ -1,0 +1,64 @@
+"""Signing in headless Chromium, CSRF on as in production: a member sends an approved
+contract and copies the links; each signer opens their link, reads the embedded PDF and
+signs with the keyboard only; the contract page then shows it signed with its evidence."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.extensions import db as _db
+from app.models import Contract
+from tests import factories
+from tests.browser.test_influencer_journey import log_in
+from tests.signing_helpers import approved
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("RELAIS_SCREENSHOTS", "test-results"))
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def test_send_then_sign_with_the_keyboard(page: Page, app, live_server, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    member = factories.make_user("member")
+    contract = approved(render=True)
+    log_in(page, live_server, member)
+    page.goto(f"{live_server}/contracts/{contract.id}")
+    shot(page, "signing-panel-approved.png")
+    page.get_by_role("button", name="Send for signature").click()
+    expect(page.get_by_role("heading", name="Signing links to hand over")).to_be_visible()
+    links = [page.locator("input.sign-link").nth(i).input_value() for i in range(2)]
+    shot(page, "signing-links.png")
+
+    for n, link in enumerate(links):
+        signer_page = page.context.browser.new_page(locale="fr-FR")
+        signer_page.goto(link)
+        expect(signer_page.locator("iframe.sign-pdf")).to_be_visible()
+        expect(signer_page.locator("#consent-text")).to_contain_text("Je déclare avoir lu")
+        if n == 0:
+            shot(signer_page, "signing-page.png")
+        checkbox = signer_page.get_by_role("checkbox")
+        checkbox.focus()
+        signer_page.keyboard.press("Space")
+        expect(checkbox).to_be_checked()
+        signer_page.keyboard.press("Tab")
+        signer_page.keyboard.press("Enter")
+        # The last signature seals the contract (renders the evidence page): give it time.
+        expect(signer_page.locator(".sign-done code.hash")).to_be_visible(timeout=30_000)
+        if n == 1:
+            shot(signer_page, "signing-thanks.png")
+        signer_page.close()
+
+    _db.session.expire_all()
+    assert _db.session.get(Contract, contract.id).status == "signed"
+    page.goto(f"{live_server}/contracts/{contract.id}")
+    expect(page.locator("#signing")).to_contain_text("Signed document")
+    shot(page, "signing-panel-signed.png")
