@@ -3,12 +3,14 @@ bulk actions. Invalid filter values are reported beside their field and then ign
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
+from app.forms import _TypedNumberField, parse_number
 from app.i18n.labels import choices
 from app.influencers.forms import CountField, PercentField
 from app.models.influencer import AGE_BANDS, KINDS, PLATFORMS, STATUSES
@@ -29,6 +31,25 @@ def _percent(label):
 def _followers(label):
     """Typed as people say it: "10000", "10 000", "10k"."""
     return CountField(label, validators=[Optional()])
+
+
+class ScoreField(_TypedNumberField):
+    """An influence score (0–100) typed as "60" or "62,5"; `data` is a float or None."""
+
+    def convert(self, raw: str) -> float:
+        try:
+            value = parse_number(raw, whole=False)
+        except ValueError:
+            raise ValueError(_l("Type a score between 0 and 100, e.g. 60.")) from None
+        if not 0 <= value <= 100:
+            raise ValueError(_l("A score is between 0 and 100."))
+        return value
+
+    def shown(self) -> str:
+        return format_decimal(self.data, format="0.##")
+
+
+NO_RUN = _l("No scoring run has finished yet.")
 
 
 class FilterForm(FlaskForm):
@@ -54,6 +75,10 @@ class FilterForm(FlaskForm):
                               render_kw={"maxlength": 2, "placeholder": "FR"})
     age_band = SelectField(_l("Audience: age band"), default="")
     age_min = _percent(_l("Audience: age band at least (%)"))
+    # The latest scoring run's; without a run they are shown disabled, with the reason.
+    community = SelectField(_l("Community"), default="", validate_choice=False)
+    score_min = ScoreField(_l("Score from"), validators=[Optional()],
+                           render_kw={"inputmode": "decimal", "placeholder": "0–100"})
     # Set by the import wizard's "see the imported people" link; kept while filtering.
     import_id = IntegerField(widget=HiddenInput(),
                              validators=[Optional(), NumberRange(1, 2_147_483_647)])
@@ -63,8 +88,15 @@ class FilterForm(FlaskForm):
     ADVANCED = ("followers_min", "followers_max", "engagement_min", "engagement_max",
                 "women_min", "top_country", "age_band", "age_min")
 
-    def __init__(self, *args, owners: list[tuple[int, str]] = (), **kwargs) -> None:
+    def __init__(self, *args, owners: list[tuple[int, str]] = (),
+                 communities: list[tuple[str, str]] | None = None, **kwargs) -> None:
+        """`communities`: the latest run's (number, name) choices; None when no run yet."""
         super().__init__(*args, **kwargs)
+        self.scored = communities is not None
+        self.community.choices = [("", _l("Any"))] + list(communities or [])
+        if not self.scored:
+            for field in (self.community, self.score_min):
+                field.render_kw = {**(field.render_kw or {}), "disabled": True}
         # Labels come from the user's language, so choices are filled per request (and
         # WTForms 3.3 wants tuple choices assigned, not declared).
         self.age_band.choices = [("", _l("Any"))] + [(band, band) for band in AGE_BANDS]
@@ -75,6 +107,16 @@ class FilterForm(FlaskForm):
         self.status.choices = _any("status", STATUSES)
         self.owner.choices = [("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody"))] + [
             (str(uid), name) for uid, name in owners]
+
+    def validate_community(self, field) -> None:
+        if field.data and not self.scored:
+            raise ValidationError(NO_RUN)
+        if field.data and field.data not in {value for value, _name in field.choices}:
+            raise ValidationError(_l("This community is not in the latest scoring run."))
+
+    def validate_score_min(self, field) -> None:
+        if field.data is not None and not self.scored:
+            raise ValidationError(NO_RUN)
 
     def validate_age_min(self, field) -> None:
         if field.data is not None and not self.age_band.data:

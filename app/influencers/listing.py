@@ -31,12 +31,22 @@ def _labels() -> dict[str, dict[str, str]]:
             for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
 
 
+def _filter_form(owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]:
+    """The filters read from the URL, checked against the latest scoring run (whose id is
+    returned, for the page to read that run's scores only)."""
+    run_id = listing.latest_run_id()
+    communities = (listing.communities(run_id, wanted=request.args.get("community"))
+                   if run_id is not None else None)
+    form = FilterForm(formdata=request.args, owners=owners, communities=communities)
+    form.validate()  # errors are shown beside their field; those values are ignored
+    return form, run_id
+
+
 @bp.get("/")
 @role_required("viewer")
 def index():
     owners = listing.team()
-    form = FilterForm(formdata=request.args, owners=owners)
-    form.validate()  # errors are shown beside their field; those values are ignored
+    form, run_id = _filter_form(owners)
     filters = form.clean()
     sort = filters.get("sort", "name")
     size = _page_size(form)
@@ -44,10 +54,11 @@ def index():
     filtered = bool(set(filters) - NOT_FILTERS)
     # Unfiltered, the exact total is one index-only count; filtered, it is capped.
     page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
-                                     size, query_args, exact=not filtered)
+                                     size, query_args, exact=not filtered, run_id=run_id)
     return render_template(
         "influencers/index.html", form=form, page=page, capped=capped, sort=sort,
-        filtered=filtered,
+        filtered=filtered, scored=run_id is not None,
+        scores=listing.page_scores(run_id, [person.id for person in page.items]),
         owners=dict(owners), tags=listing.tag_names(), labels=_labels(),
         header_args={k: v for k, v in query_args.items() if k != "sort"},
         any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
@@ -93,8 +104,7 @@ def export_csv():
     if delimiter not in exports.DELIMITERS:
         flash(_("Unknown CSV separator: choose a comma or a semicolon."), "error")
         return redirect(url_for("influencers.index"))
-    form = FilterForm(formdata=request.args, owners=listing.team())
-    form.validate()  # as on the list: invalid values are ignored
+    form, _run_id = _filter_form(listing.team())  # as on the list: invalid values ignored
     filters = form.clean()
     body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
     headers = {
