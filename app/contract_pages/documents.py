@@ -16,9 +16,8 @@ from app.contract_pages.routes import contract_or_404
 from app.extensions import db
 from app.models import ContractDocument
 from app.security import role_required
-from app.services import ServiceError
+from app.services import NotAllowed, ServiceError
 from app.services import contract_workflow as workflow
-from app.services.operations import NotAllowed
 
 # What a contract template may link to; anything else under contracts/ (the templates
 # themselves, the manifest) is not served.

@@ -12,9 +12,8 @@ from app.contract_pages import bp
 from app.contract_pages.routes import contract_or_404
 from app.contract_pages.view_data import show_context
 from app.security import role_required
-from app.services import ServiceError
+from app.services import NotAllowed, ServiceError
 from app.services import contract_workflow as workflow
-from app.services.operations import NotAllowed
 
 # Steps that need a text: the service refuses an empty one with its reason.
 WITH_TEXT = {"request_changes": ("comment", workflow.request_changes),

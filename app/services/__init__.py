@@ -3,6 +3,8 @@
 Views, CLI commands and background jobs all call these; none of them takes a request.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -14,6 +16,24 @@ class ServiceError(Exception):
 
 class NotFound(ServiceError):
     pass
+
+
+class NotAllowed(ServiceError):
+    """The user's role does not allow this (the views answer 403)."""
+
+
+class Stale(ServiceError):
+    """A workflow step on a record that changed since the page was opened."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of a workflow (operations, contracts): the statuses it starts from, the
+    status it leads to, and the least role that may take it."""
+
+    sources: tuple[str, ...]
+    target: str
+    role: str
 
 
 class Conflict(ServiceError):

@@ -12,7 +12,6 @@ Sending and signing are app/services/signing.py's; they use `check`, `mark` and
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -23,22 +22,10 @@ from app.extensions import db
 from app.i18n.labels import label
 from app.models import Contract, ContractDocument, User
 from app.models.base import utcnow
-from app.services import ServiceError
-from app.services.operations import NotAllowed
+from app.services import NotAllowed, ServiceError, Stale, Transition
 
 COMMENT_MAX = 2000
 LIVE_STATUSES = ("sent", "signed", "active")
-
-
-class Stale(ServiceError):
-    """The contract changed since the page was opened."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    role: str
 
 
 TRANSITIONS = {

@@ -25,7 +25,7 @@ from app.models import Campaign, Influencer, Operation, Participant, SocialAccou
 from app.models.base import utcnow
 from app.models.campaign import COUNT_METRICS, OPERATION_KINDS
 from app.models.influencer import PLATFORMS
-from app.services import Conflict, NotFound, ServiceError
+from app.services import Conflict, NotAllowed, NotFound, ServiceError, Stale, Transition
 
 # What a form may write; status, review and metrics go through their own functions.
 FIELDS = ("participant_id", "kind", "platform", "planned_on", "brief", "caption")
@@ -39,21 +39,6 @@ TEXT_MAX = {"brief": 10_000, "caption": 5_000}
 COMMENT_MAX = 2_000
 URL_MAX = 500
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2100, 12, 31)
-
-
-class NotAllowed(ServiceError):
-    """The user's role does not allow this (the views answer 403)."""
-
-
-class Stale(ServiceError):
-    """The operation changed since the page was opened."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    role: str
 
 
 TRANSITIONS = {

@@ -16,10 +16,9 @@ from flask_login import current_user
 
 from app.extensions import limiter
 from app.security import CSP, role_required
-from app.services import NotFound, ServiceError, signing_evidence
+from app.services import NotAllowed, NotFound, ServiceError, signing_evidence
 from app.services import signing as service
 from app.services.contracts import get_contract
-from app.services.operations import NotAllowed
 from app.services.signing_scan import SCAN_MAX, record_scan
 from app.signing import bp
 from app.signing.forms import RenewForm, ScanForm, SendForm, SignForm

@@ -15,9 +15,8 @@ from sqlalchemy import event, select, update
 from app.extensions import db as _db
 from app.models import Contract, ContractDocument, ContractSigner
 from app.models.base import utcnow
-from app.services import ServiceError, signing
+from app.services import NotAllowed, ServiceError, signing
 from app.services import contract_workflow as workflow
-from app.services.operations import NotAllowed
 from app.services.signing_evidence import evidence, evidence_record
 from tests.factories import make_user
 from tests.signing_helpers import approved, minor_contract, pdf_text, sent, sign_link

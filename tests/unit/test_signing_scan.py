@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Contract, ContractDocument, ContractSigner
-from app.services import ServiceError
+from app.services import NotAllowed, ServiceError
 from app.services import contract_workflow as workflow
-from app.services.operations import NotAllowed
 from app.services.signing_scan import SCAN_MAX, record_scan
 from tests.factories import make_user
 from tests.signing_helpers import (
