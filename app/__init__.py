@@ -22,12 +22,21 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or Config(app.instance_path))
     _refuse_weak_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    proxies = app.config.get("RELAIS_PROXIES", 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _refuse_weak_secret(app: Flask) -> None:

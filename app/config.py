@@ -85,6 +85,10 @@ class Config:
         # The public address in emailed links (e.g. https://relais.example.org); unset, the
         # address the team member who sends is using.
         self.RELAIS_BASE_URL = os.environ.get("RELAIS_BASE_URL", "")
+        # Reverse proxies in front of the app (0: none). With N, the client's address is
+        # taken from the N-th X-Forwarded-For from the right: login limits and signing
+        # evidence record the signer's IP, not the proxy's. Never trust headers without one.
+        self.RELAIS_PROXIES = _int("RELAIS_PROXIES", 0)
 
         self.LANGUAGES = ["fr", "en"]
         self.BABEL_DEFAULT_LOCALE = "fr"

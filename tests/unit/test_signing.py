@@ -280,3 +280,4 @@ def test_the_english_consent_text(english):
     text = signing.consent_text(signing.check_link(tokens["brand"]))
     assert text.startswith(f"I declare that I have read contract no. {contract.number}")
     assert "same value as a handwritten signature" in text
+
