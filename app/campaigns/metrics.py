@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import io
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +17,7 @@ from wtforms import SubmitField
 
 from app.campaigns import bp
 from app.campaigns.routes import campaign_or_404
+from app.downloads import attachment
 from app.i18n.labels import label
 from app.import_wizard.forms import CheckOrImportForm
 from app.import_wizard.one_page import checked_import
@@ -64,5 +65,4 @@ def metrics_template(campaign_id: int):
         show_date=lambda day: format_date(day, "dd/MM/yyyy") if french else day.isoformat(),
         show_code=label)
     name = f"metrics-campaign-{campaign.id}.csv"
-    return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(buffer.getvalue().encode("utf-8"), "text/csv", name)

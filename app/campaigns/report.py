@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
 from app.campaigns import bp
+from app.downloads import attachment
 from app.security import role_required
 from app.services import NotFound
 from app.services import campaign_report as service
@@ -75,7 +76,7 @@ def report_pdf(campaign_id: int):
                            svg=output.svg_charts(data, charts),
                            pdf_participants=data["participants"][:PDF_PARTICIPANTS],
                            generated_at=datetime.now(UTC))
-    return _download(output.render_pdf(html), "application/pdf",
+    return attachment(output.render_pdf(html), "application/pdf",
                      output.filename(data["campaign"].name, "pdf"))
 
 
@@ -89,11 +90,4 @@ def report_csv(campaign_id: int):
     except NotFound:
         abort(404)
     body = output.report_csv(campaign, delimiter)
-    return _download(body, "text/csv", output.filename(campaign.name, "csv"))
-
-
-def _download(body: bytes, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",
-    })
+    return attachment(body, "text/csv", output.filename(campaign.name, "csv"))

@@ -13,6 +13,7 @@ from werkzeug.security import safe_join
 
 from app.contract_pages import bp
 from app.contract_pages.routes import contract_or_404
+from app.downloads import attachment
 from app.extensions import db
 from app.models import ContractDocument
 from app.security import role_required
@@ -67,8 +68,7 @@ def download(contract_id: int, document_id: int):
     if document is None or document.contract_id != contract.id:
         abort(404)
     name = file_name(document, contract.number)
-    return Response(document.content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(document.content, "application/pdf", name)
 
 
 @bp.post("/<int:contract_id>/render")

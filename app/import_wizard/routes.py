@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Iterator
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -29,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import FileStorage
 
+from app.downloads import attachment
 from app.extensions import db
 from app.import_wizard import bp
 from app.import_wizard.forms import (
@@ -302,10 +302,7 @@ def progress(import_id: int):
 def rejected_csv(import_id: int):
     imp = _load(import_id)
     body = _rejected_rows(current_app._get_current_object(), imp.id)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="import-{imp.id}-rejected-rows.csv"',
-        "Cache-Control": "no-store",
-    })
+    return attachment(body, "text/csv", f"import-{imp.id}-rejected-rows.csv")
 
 
 def _rejected_rows(app, import_id: int):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.downloads import attachment
 from app.i18n.labels import label
 from app.influencers import bp
 from app.influencers.list_forms import BulkForm, FilterForm
@@ -107,12 +108,8 @@ def export_csv():
     form, _run_id = _filter_form(listing.team())  # as on the list: invalid values ignored
     filters = form.clean()
     body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{exports.filename()}"',
-        "Cache-Control": "no-store",  # personal data: not kept by proxies or the browser
-    }
-    return Response(_in_own_context(current_app._get_current_object(), body),
-                    mimetype="text/csv", headers=headers)
+    return attachment(_in_own_context(current_app._get_current_object(), body), "text/csv",
+                      exports.filename())
 
 
 def _in_own_context(app, body):

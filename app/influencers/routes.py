@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time
 
 from babel import Locale
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.downloads import json_attachment
 from app.extensions import db
 from app.i18n import day
 from app.i18n.labels import label
@@ -396,10 +396,7 @@ def restore(influencer_id: int):
 @role_required("member")
 def export(influencer_id: int):
     influencer = _load(influencer_id)
-    body = json.dumps(gdpr.export(influencer), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="influencer-{influencer.id}.json"',
-    })
+    return json_attachment(gdpr.export(influencer), f"influencer-{influencer.id}.json")
 
 
 @bp.post("/<int:influencer_id>/erase")

@@ -6,14 +6,13 @@ the evidence; and the panel the contract page includes (templates/signing/_panel
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.downloads import json_attachment
 from app.extensions import limiter
 from app.security import CSP, role_required
 from app.services import NotAllowed, NotFound, ServiceError, signing_evidence
@@ -200,11 +199,8 @@ def scan(contract_id: int):
 @role_required("member")
 def evidence(contract_id: int):
     contract = _contract(contract_id)
-    body = json.dumps(signing_evidence.evidence_record(contract), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{contract.number}-evidence.json"',
-        "Cache-Control": "no-store",
-    })
+    return json_attachment(signing_evidence.evidence_record(contract),
+                           f"{contract.number}-evidence.json")
 
 
 @bp.app_context_processor
