@@ -54,3 +54,19 @@ def commit_or_conflict(record, values: dict) -> None:
         db.session.rollback()
         db.session.refresh(record)
         raise Conflict(record, values) from None
+
+
+def check_version(record, values: dict, expected_version: int | None) -> None:
+    """Raise Conflict when the form was opened on another version of `record`."""
+    if expected_version is None or expected_version != record.version:
+        raise Conflict(record, values)
+
+
+def save_versioned(record, values: dict, expected_version: int | None):
+    """Save a form's `values` over a versioned `record` unless someone saved it since the
+    form was opened (Conflict, before or during the commit). → the record."""
+    check_version(record, values, expected_version)
+    for key, value in values.items():
+        setattr(record, key, value)
+    commit_or_conflict(record, values)
+    return record

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Brand
 from app.models.base import utcnow
 from app.models.brand import SECTORS
-from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
+from app.services import NotFound, ServiceError, save_versioned
 from app.services.pagination import Page, paginate
 
 # The columns a form may write; everything else (version, timestamps, trash) is ours.
@@ -140,13 +140,7 @@ def create_brand(data: dict[str, Any]) -> Brand:
 
 def update_brand(brand: Brand, data: dict[str, Any], expected_version: int | None) -> Brand:
     """Save the form over `brand` unless someone saved it since the form was opened."""
-    values = _clean(data)
-    if expected_version is None or expected_version != brand.version:
-        raise Conflict(brand, values)
-    for key, value in values.items():
-        setattr(brand, key, value)
-    commit_or_conflict(brand, values)
-    return brand
+    return save_versioned(brand, _clean(data), expected_version)
 
 
 def delete_brand(brand: Brand) -> None:

@@ -32,7 +32,7 @@ from app.models.brand import SECTORS
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, OBJECTIVES
 from app.models.contract import SIGNED_STATUSES
 from app.models.influencer import AGE_BANDS, PLATFORMS
-from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
+from app.services import NotFound, ServiceError, check_version, save_versioned
 from app.services.brands import RESTRICTED_SECTORS
 
 # The columns a form may write; everything else (version, timestamps, trash) is ours.
@@ -254,15 +254,11 @@ def update_campaign(campaign: Campaign, data: dict[str, Any],
     """Save the form over `campaign` unless someone saved it since the form was opened;
     the status may only move along the workflow."""
     values = _clean(data, campaign)
-    if expected_version is None or expected_version != campaign.version:
-        raise Conflict(campaign, values)
+    check_version(campaign, values, expected_version)
     problem = transition_problem(campaign.status, values["status"])
     if problem:
         raise ServiceError(problem)
-    for key, value in values.items():
-        setattr(campaign, key, value)
-    commit_or_conflict(campaign, values)
-    return campaign
+    return save_versioned(campaign, values, expected_version)
 
 
 def delete_campaign(campaign: Campaign) -> None:

@@ -30,7 +30,7 @@ from app.models.contract import (
     USAGE_MEDIA,
 )
 from app.models.influencer import PLATFORMS
-from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
+from app.services import NotFound, ServiceError, save_versioned
 from app.services.pagination import Page, paginate
 
 MONEY_MAX = 10**11  # one billion, in cents
@@ -311,13 +311,7 @@ def update_contract(contract: Contract, data: dict[str, Any],
     if contract.status != "draft":
         raise ServiceError(_("Only a draft can be edited: amend an approved or signed "
                              "contract to change it."))
-    values = _clean(data)
-    if expected_version is None or expected_version != contract.version:
-        raise Conflict(contract, values)
-    for key, value in values.items():
-        setattr(contract, key, value)
-    commit_or_conflict(contract, values)
-    return contract
+    return save_versioned(contract, _clean(data), expected_version)
 
 
 def delete_contract(contract: Contract) -> None:

@@ -33,7 +33,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.campaign import COMMITTED_STAGES, STAGES
 from app.models.influencer import CAMPAIGN_INTERACTION
-from app.services import Conflict, NotFound, ServiceError, commit_or_conflict
+from app.services import NotFound, ServiceError, check_version, save_versioned
 from app.services import influencer_list as listing
 from app.services.audit import acting_as
 
@@ -318,13 +318,10 @@ def update_terms(participant: Participant, values: dict[str, Any],
     values = {key: values.get(key) for key in TERMS}
     notes = clean(values["notes"] or "")[:NOTES_MAX]
     values["notes"] = notes or None
-    if expected_version is None or expected_version != participant.version:
-        raise Conflict(participant, values)
+    check_version(participant, values, expected_version)
     before_share = _committed_share(participant)
-    for key, value in values.items():
-        setattr(participant, key, value)
     with acting_as(user.id if user else None):
-        commit_or_conflict(participant, values)
+        save_versioned(participant, values, expected_version)
     return _went_over(participant.campaign, before_share, _committed_share(participant))
 
 
