@@ -8,10 +8,13 @@ graphs, tests and export (`to_networkx`, `from_networkx`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import igraph
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:  # imported where used: networkx costs every web worker 23 MB
+    import networkx as nx
 
 KINDS = ("follows", "mentions", "reposts", "collaborated", "same_agency", "audience_overlap")
 DEFAULT_KIND_WEIGHTS = {
@@ -75,6 +78,8 @@ def undirected(graph: igraph.Graph) -> igraph.Graph:
 
 
 def to_networkx(graph: igraph.Graph) -> nx.DiGraph:
+    import networkx as nx
+
     result = nx.DiGraph()
     result.add_nodes_from(range(graph.vcount()))
     weights = graph.es["weight"] if graph.ecount() else []

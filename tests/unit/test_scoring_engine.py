@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -10,6 +11,8 @@ import igraph
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.scoring import metrics, score
 from app.scoring.graph import build_graph, from_networkx, to_networkx
@@ -208,3 +211,23 @@ def test_missing_components_for_every_pattern():
     expected = [",".join(name for name, gone in zip(score.COMPONENTS, row, strict=True) if gone)
                 or None for row in unknown.tolist()]
     assert result.missing == expected  # network is unknown with its pagerank
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(-5, 5), st.floats(-1e6, 1e6, allow_nan=False)),
+                max_size=60))
+def test_average_ranks_agree_with_scipy(values):
+    """Ours (numpy) against scipy.stats.rankdata's "average" method, ties included."""
+    from scipy.stats import rankdata
+
+    array = np.asarray(values, dtype=float)
+    assert score.average_ranks(array).tolist() == pytest.approx(rankdata(array).tolist())
+
+
+def test_the_app_does_not_load_scipy():
+    """scipy.stats costs every process 90 MB: the app must not import it."""
+    code = ("import sys; from app import create_app; create_app(); "
+            "print('scipy' in sys.modules)")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                           check=True, env={**os.environ, "RELAIS_ENV": "development"})
+    assert found.stdout.strip() == "False"
