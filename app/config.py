@@ -94,6 +94,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
         self.RELAIS_PAGE_SIZE = _int("RELAIS_PAGE_SIZE", 50)
+        # Imports of at least this many rows, into tables holding no more influencers than
+        # the file has rows, build their indexes once at the end (app/services/import_bulk).
+        self.RELAIS_IMPORT_BULK_ROWS = _int("RELAIS_IMPORT_BULK_ROWS", 5000)
 
         self.TESTING = False
 

@@ -54,6 +54,11 @@ REVERTIBLE = {"done", "failed"}  # a failed import may have written its first ba
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@bp.context_processor
+def _progress_helpers() -> dict:
+    return {"live_progress": service.live_progress}
+
+
 def _load(import_id: int) -> Import:
     imp = db.session.get(Import, import_id)
     if imp is None:

@@ -19,6 +19,7 @@ from app.models import (
     Tag,
     influencer_tag,
 )
+from app.services.bulk import among
 from app.services.import_people import DENORMALISED, FIGURES, PERSON_FIELDS, SITES, Person
 
 _INF, _ACC, _SNAP, _SHARE = (Influencer.__table__, SocialAccount.__table__,
@@ -42,19 +43,19 @@ def find_matches(rows: list[NormalisedRow]) -> dict[int, set[int]]:
     session = db.session
     by_account = {(p, h): i for i, p, h in session.execute(
         select(_ACC.c.influencer_id, _ACC.c.platform, _ACC.c.handle)
-        .where(_ACC.c.handle.in_(handles)))} if handles else {}
+        .where(among(_ACC.c.handle, handles)))} if handles else {}
     by_email: dict[str, set[int]] = {}
     if emails:
         for i, email in session.execute(select(_INF.c.id, _INF.c.email)
-                                        .where(_INF.c.email.in_(emails))):
+                                        .where(among(_INF.c.email, emails))):
             by_email.setdefault(email, set()).add(i)
     by_url: dict[str, set[int]] = {}
     if urls:
         lowered = func.rtrim(func.lower(_ACC.c.profile_url), "/")
         for i, url in session.execute(select(_ACC.c.influencer_id, lowered).where(
-                _ACC.c.platform.in_(SITES), lowered.in_(urls))):
+                _ACC.c.platform.in_(SITES), among(lowered, urls))):
             by_url.setdefault(url, set()).add(i)
-    known_ids = set(session.scalars(select(_INF.c.id).where(_INF.c.id.in_(ids)))) \
+    known_ids = set(session.scalars(select(_INF.c.id).where(among(_INF.c.id, ids)))) \
         if ids else set()
     found: dict[int, set[int]] = {}
     for row in rows:
@@ -82,7 +83,7 @@ def load_people(ids: set[int]) -> dict[int, Person]:
     people: dict[int, Person] = {}
     columns = [_INF.c[c] for c in ("id", "deleted_at", "import_id", "version",
                                    *PERSON_FIELDS, *DENORMALISED)]
-    for found in session.execute(select(*columns).where(_INF.c.id.in_(ids))).mappings():
+    for found in session.execute(select(*columns).where(among(_INF.c.id, ids))).mappings():
         person = Person(found["id"], new=False)
         person.deleted = found["deleted_at"] is not None
         person.import_id = found["import_id"]
@@ -94,7 +95,7 @@ def load_people(ids: set[int]) -> dict[int, Person]:
     account_columns = [_ACC.c[c] for c in ("id", "influencer_id", "platform", "handle",
                                            "profile_url", "version", *FIGURES)]
     for found in session.execute(select(*account_columns)
-                                 .where(_ACC.c.influencer_id.in_(list(people)))
+                                 .where(among(_ACC.c.influencer_id, people))
                                  .order_by(_ACC.c.id)).mappings():
         person = people[found["influencer_id"]]
         key = (found["platform"], found["handle"])
@@ -103,17 +104,17 @@ def load_people(ids: set[int]) -> dict[int, Person]:
     for influencer_id, name in session.execute(
             select(influencer_tag.c.influencer_id, Tag.name)
             .join(Tag, Tag.id == influencer_tag.c.tag_id)
-            .where(influencer_tag.c.influencer_id.in_(list(people)))):
+            .where(among(influencer_tag.c.influencer_id, people))):
         people[influencer_id].tags[name.casefold()] = name
     snapshots = {sid: (account_id, taken_on) for sid, account_id, taken_on in
                  session.execute(select(_SNAP.c.id, _SNAP.c.account_id, _SNAP.c.taken_on)
-                                 .where(_SNAP.c.influencer_id.in_(list(people)),
-                                        _SNAP.c.is_latest.is_(True)))}
+                                 .where(among(_SNAP.c.account_id, by_account),
+                                        _SNAP.c.is_latest.is_(True)))} if by_account else {}
     shares: dict[int, dict[str, dict[str, float]]] = {sid: {} for sid in snapshots}
     if snapshots:
         for sid, dimension, key, share in session.execute(
                 select(_SHARE.c.snapshot_id, _SHARE.c.dimension, _SHARE.c.key,
-                       _SHARE.c.share).where(_SHARE.c.snapshot_id.in_(list(snapshots)))):
+                       _SHARE.c.share).where(among(_SHARE.c.snapshot_id, snapshots))):
             shares[sid].setdefault(dimension, {})[key] = share
     for sid, (account_id, taken_on) in snapshots.items():
         if account_id in by_account:

@@ -81,6 +81,34 @@ class Person:
         self.version = 1
         self.stored: dict[str, Any] = {}  # the denormalised columns as loaded
 
+    @classmethod
+    def create(cls, row: NormalisedRow, today: date) -> Person:
+        """A new influencer from its first row: `merge` into an empty record, the short way
+        (most rows of a big file are new people). Rows naming one account twice merge."""
+        person = cls(-row.line, new=True)
+        person.row = row.line
+        given = row.person
+        person.values = {f: given[f] for f in PERSON_FIELDS if given.get(f) is not None}
+        accounts = person.accounts
+        for spec in row.accounts:
+            key = (spec["platform"], spec["handle"])
+            if key in accounts:
+                person._merge_account(spec, today)
+                continue
+            account = {f: spec.get(f) for f in FIGURES}
+            account["platform"], account["handle"] = key
+            account["profile_url"] = spec.get("profile_url")
+            accounts[key] = account
+            audience = spec.get("audience")
+            if audience:
+                person._snapshot(key, spec, today)
+        tags = person.tags
+        for tag in row.tags:
+            tags.setdefault(tag.casefold(), tag)
+        person.values["display_name"] = row.display_name()[:200]
+        person.changed = True
+        return person
+
     def merge(self, row: NormalisedRow, today: date) -> bool:
         """The update rules: blanks filled, newer figures win, tags added, a new audience
         snapshot when it differs from the latest. → whether anything changed."""
@@ -153,20 +181,28 @@ class Person:
 
     def denormalised(self) -> dict[str, Any]:
         """refresh_denormalised's values, computed from this state."""
-        accounts = list(self.accounts.values())
-        rates = [a["engagement_rate"] for a in accounts if a.get("engagement_rate") is not None]
-        words = [self.values.get("display_name"), self.values.get("legal_name"),
-                 self.values.get("email")] + [a["handle"] for a in accounts]
-        found = {"followers_total": sum(a.get("followers") or 0 for a in accounts),
-                 "engagement_rate": max(rates) if rates else None,
-                 "search_text": " ".join(str(w).lower() for w in words if w)}
-        with_audience = [(self.accounts[k].get("followers") or 0, self.accounts[k].get("id", 0),
-                          v[2]) for k, v in self.latest.items() if k in self.accounts]
-        shares = max(with_audience, key=lambda t: (t[0], t[1]))[2] if with_audience else {}
+        values = self.values
+        followers, rate = 0, None
+        words = [values.get("display_name"), values.get("legal_name"), values.get("email")]
+        for account in self.accounts.values():
+            followers += account.get("followers") or 0
+            found_rate = account.get("engagement_rate")
+            if found_rate is not None and (rate is None or found_rate > rate):
+                rate = found_rate
+            words.append(account["handle"])
+        found = {"followers_total": followers, "engagement_rate": rate,
+                 "search_text": " ".join([str(w).lower() for w in words if w])}
+        shares: dict[str, dict[str, float]] = {}
+        if self.latest:
+            with_audience = [(self.accounts[k].get("followers") or 0,
+                              self.accounts[k].get("id", 0), v[2])
+                             for k, v in self.latest.items() if k in self.accounts]
+            if with_audience:
+                shares = max(with_audience, key=lambda t: (t[0], t[1]))[2]
         found["audience_female"] = shares.get("gender", {}).get("female")
-        countries = shares.get("country", {})
+        countries = shares.get("country")
         found["audience_top_country"] = (
-            sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if countries else None)
+            min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None)
         ages = shares.get("age", {})
         for band, column in AGE_COLUMNS.items():
             found[column] = ages.get(band)

@@ -80,6 +80,7 @@ class Importer:
         self.detail = f"{imp.filename} (import #{imp.id})"[:255]
         self.today = date.today()
         self.postgresql = db.engine.dialect.name == "postgresql"
+        self.tag_ids: dict[str, int] = {}
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -131,11 +132,7 @@ class Importer:
         if not targets:
             if self.mode == "update":
                 return _reject(row, N_("no matching influencer"))
-            person = Person(-row.line, new=True)
-            person.row = row.line
-            person.merge(row, self.today)
-            person.values["display_name"] = row.display_name()[:200]
-            person.new_accounts.clear()  # all of a new person's accounts are new anyway
+            person = Person.create(row, self.today)
             created[-row.line] = person
             self._remember(row.line, -row.line)
             self.counts["created"] += 1
@@ -289,25 +286,30 @@ class Importer:
             session.execute(update(_ACC).where(_ACC.c.id == bindparam("b_id")), accounts)
 
     def _link_tags(self, new_people: list[Person], changed: list[Person]) -> None:
-        wanted = [(p, name) for p in new_people for name in p.tags.values()]
-        wanted += [(p, name) for p in changed for name in p.new_tags]
+        wanted = [(p.id, name.casefold()) for p in new_people for name in p.tags.values()]
+        wanted += [(p.id, name.casefold()) for p in changed for name in p.new_tags]
         if not wanted:
             return
-        session = db.session
-        names = {name for _, name in wanted}
-
-        def known() -> dict[str, int]:
-            found = session.execute(select(Tag.id, Tag.name).where(
-                Tag.name.in_(names) | func.lower(Tag.name).in_({n.lower() for n in names})))
-            return {name.casefold(): ident for ident, name in found}
-
-        ids = known()
-        missing = {n.casefold(): n for n in names if n.casefold() not in ids}
+        ids = self.tag_ids  # casefold → id, across batches (a file uses a few tags)
+        missing = {name.casefold(): name
+                   for p in [*new_people, *changed] for name in p.tags.values()
+                   if name.casefold() not in ids}
         if missing:
-            session.execute(insert(Tag.__table__), [{"name": n} for n in missing.values()])
-            ids = known()
-        links = {(p.id, ids[name.casefold()]) for p, name in wanted}
-        self.raw.insert("influencer_tag", ("influencer_id", "tag_id"), sorted(links))
+            session = db.session
+
+            def known() -> dict[str, int]:
+                names = list(missing.values())
+                found = session.execute(select(Tag.id, Tag.name).where(
+                    Tag.name.in_(names) | func.lower(Tag.name).in_({n.lower() for n in names})))
+                return {name.casefold(): ident for ident, name in found}
+
+            ids.update(known())
+            new = [name for folded, name in missing.items() if folded not in ids]
+            if new:
+                session.execute(insert(Tag.__table__), [{"name": n} for n in new])
+                ids.update(known())
+        self.raw.insert("influencer_tag", ("influencer_id", "tag_id"),
+                        sorted({(person, ids[name]) for person, name in wanted}))
 
     def _record_changes(self, people: list[Person]) -> None:
         rows = []

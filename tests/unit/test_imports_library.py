@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-MODULES = ("ahead", "dedupe", "handles", "mapping", "numbers", "reading", "rows", "vocabulary")
+MODULES = ("batches", "dedupe", "handles", "mapping", "numbers", "reading", "rows", "vocabulary")
 
 
 def test_import_library_does_not_load_the_orm_or_the_extensions():

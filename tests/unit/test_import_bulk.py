@@ -1,0 +1,308 @@
+"""Bulk loading (app/services/import_bulk.py): a big import into a small database drops the
+secondary indexes (and, on PostgreSQL, the foreign keys between the loaded tables), loads
+everything in one transaction and builds them again. It must leave exactly what the
+batch-by-batch path leaves, put every index back, and leave nothing on failure."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select, text
+
+from app.extensions import db as _db
+from app.models import (
+    AudienceShare,
+    AudienceSnapshot,
+    Import,
+    Influencer,
+    SocialAccount,
+    Tag,
+    influencer_tag,
+)
+from app.models.base import utcnow
+from app.services import import_bulk, imports
+from app.services.bulk import among
+from app.services.import_writer import Importer
+from tests.factories import make_influencer, make_user
+
+HEADERS = ("Prénom;Nom;Réseau;Compte;Abonnés;Taux d'engagement;E-mail;Pays;Catégorie;"
+           "% Femmes;18-24;Date des statistiques\r\n")
+
+
+def _csv(people: int, seed: int = 7) -> str:
+    """French Excel rows: a third repeat an earlier person (new figures, another tag), some
+    carry a bad value, most have an audience."""
+    rng = random.Random(seed)
+    lines = [HEADERS]
+    for n in range(people):
+        person = rng.randrange(n) if n and rng.random() < 0.33 else n
+        followers = ("beaucoup" if rng.random() < 0.05
+                     else f"{rng.randint(1, 900)} {rng.randint(100, 999)}")
+        lines.append(
+            f"Léa{person};Dupont;{rng.choice(['Instagram', 'TikTok'])};@lea_{person};"
+            f"{followers};{rng.randint(1, 9)},{rng.randint(0, 9)} %;"
+            f"{f'lea{person}@exemple.fr' if person % 3 else ''};France;"
+            f"{rng.choice(['beauté', 'mode', 'Mode', 'voyage'])};{rng.randint(20, 80)} %;"
+            f"{rng.randint(5, 40)} %;{rng.randint(1, 28):02d}/0{rng.randint(1, 9)}/2025\r\n")
+    return "".join(lines)
+
+
+def _run(tmp_path, text_: str, user, name: str = "liste.csv"):
+    path = tmp_path / name
+    path.write_bytes(text_.encode("cp1252"))
+    imp = imports.create_import(path, name, user)
+    return imp, imports.run(imp, dry_run=False)
+
+
+def _canonical() -> dict:
+    """The imported people by their first handle, with what an import writes; no ids, no
+    timestamps (two runs number rows differently on SQLite)."""
+    skip = {"id", "created_at", "updated_at", "import_id", "data_source_detail",
+            "created_by_id", "owner_id", "version", "influencer_id", "account_id",
+            "snapshot_id", "source"}
+
+    def plain(row) -> tuple:
+        return tuple((k, v) for k, v in row._mapping.items() if k not in skip)
+
+    session = _db.session
+    people = {}
+    accounts = {}
+    for row in session.execute(select(SocialAccount.__table__).order_by(SocialAccount.id)):
+        accounts.setdefault(row.influencer_id, []).append(row)
+    tags = {}
+    for influencer_id, name in session.execute(
+            select(influencer_tag.c.influencer_id, Tag.name).join(Tag)):
+        tags.setdefault(influencer_id, set()).add(name.casefold())
+    snapshots = {}
+    for row in session.execute(select(AudienceSnapshot.__table__)):
+        shares = sorted(plain(s) for s in session.execute(
+            select(AudienceShare.__table__).where(AudienceShare.snapshot_id == row.id)))
+        snapshots.setdefault(row.account_id, []).append((plain(row), tuple(shares)))
+    for row in session.execute(select(Influencer.__table__)):
+        mine = accounts.get(row.id, [])
+        key = tuple((a.platform, a.handle) for a in mine) or row.display_name
+        assert key not in people
+        people[key] = (plain(row), [(plain(a), sorted(snapshots.get(a.id, []))) for a in mine],
+                       sorted(tags.get(row.id, ())))
+    return people
+
+
+def _wipe() -> None:
+    session = _db.session
+    for table in (influencer_tag, AudienceShare.__table__, AudienceSnapshot.__table__,
+                  SocialAccount.__table__, Influencer.__table__):
+        session.execute(delete(table))
+    session.commit()
+
+
+def _schema() -> list:
+    """Every index and foreign key of the loaded tables, as the database describes them."""
+    session = _db.session
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(:t) "
+            "UNION ALL SELECT conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(:t)"),
+            {"t": list(import_bulk.TABLES)}).scalars()
+    else:
+        found = session.execute(text(
+            "SELECT coalesce(sql, name) FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND tbl_name IN ('influencer', 'social_account', 'audience_snapshot', "
+            "'audience_share', 'influencer_tag')")).scalars()
+    return sorted(found)
+
+
+@pytest.fixture()
+def small_batches(monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 17)  # duplicates across batches, several batches
+
+
+def test_bulk_load_writes_what_the_batch_path_writes(db, app, tmp_path, monkeypatch,
+                                                     small_batches):
+    user = make_user("admin")
+    data = _csv(300)
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 10**9)
+    _imp, by_batch = _run(tmp_path, data, user)
+    expected = _canonical()
+    _wipe()
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    calls = []
+    real_start = import_bulk.BulkLoad.start
+    monkeypatch.setattr(import_bulk.BulkLoad, "start",
+                        lambda self: calls.append(1) or real_start(self))
+    _imp, bulk = _run(tmp_path, data, user, name="encore.csv")
+    assert calls == [1]  # the bulk path ran
+    assert bulk == by_batch
+    assert bulk["created"] > 150 and bulk["updated"] > 50 and bulk["rejected"] > 5
+    assert _canonical() == expected
+
+
+def test_every_index_and_key_comes_back_and_search_finds_the_people(
+        db, app, tmp_path, monkeypatch, member_client):
+    user = make_user("admin")
+    before = _schema()
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    _imp, report = _run(tmp_path, _csv(60), user)
+    assert report["created"] > 30
+    assert _schema() == before
+    # The search index (SQLite's FTS table, PostgreSQL's trigram index) knows them.
+    page = member_client.get("/influencers/?q=a_12").get_data(as_text=True)
+    assert " lea_12</span>" in page and " lea_13</span>" not in page
+
+
+def test_a_failed_bulk_load_leaves_nothing_and_keeps_the_indexes(db, app, tmp_path,
+                                                                 monkeypatch, small_batches):
+    user = make_user("admin")
+    kept = make_influencer(display_name="Déjà là")
+    _db.session.commit()
+    before = _schema()
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    real = Importer.process
+    seen = []
+
+    def breaks(self, items):
+        seen.append(1)
+        if len(seen) == 3:
+            raise RuntimeError("disk full")
+        real(self, items)
+
+    monkeypatch.setattr(Importer, "process", breaks)
+    with pytest.raises(RuntimeError):
+        _run(tmp_path, _csv(200), user)
+    assert _db.session.scalar(select(func.count()).select_from(Influencer)) == 1
+    assert _db.session.get(Influencer, kept.id).display_name == "Déjà là"
+    assert _schema() == before
+    imp = _db.session.scalars(select(Import)).one()
+    assert imp.status == "failed" and imp.created == 0 and imp.updated == 0
+    assert imports.live_progress(imp) == imp.progress  # no progress file left behind
+
+
+def test_progress_of_a_bulk_load_is_readable_while_it_runs(db, app, tmp_path, monkeypatch,
+                                                           small_batches):
+    user = make_user("admin")
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    real = Importer.process
+    seen: list[int] = []
+
+    def watch(self, items):
+        real(self, items)
+        seen.append(imports.live_progress(self.imp))
+
+    monkeypatch.setattr(Importer, "process", watch)
+    imp, _report = _run(tmp_path, _csv(200), user)
+    # The first batch is read before any progress is written; the others see it move.
+    assert seen[0] == 0 and seen[1] > 0 and seen == sorted(seen) and max(seen) <= 99
+    assert imp.progress == 100 and imp.total_rows == 200
+    assert not list((tmp_path.parent).glob("**/imports/*.progress"))
+
+
+def test_when_bulk_loading_pays(db, app, tmp_path):
+    session = _db.session
+    assert not import_bulk.worth_it(session, 4_999, 5_000)  # small file
+    assert import_bulk.worth_it(session, 5_000, 5_000)  # big file, empty tables
+    for n in range(3):
+        make_influencer(display_name=f"P{n}")
+    session.commit()
+    assert import_bulk.worth_it(session, 3, 1)
+    assert not import_bulk.worth_it(session, 2, 1)  # more people than rows: keep indexes
+
+
+def test_a_dry_run_never_bulk_loads(db, app, tmp_path, monkeypatch):
+    user = make_user("admin")
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    monkeypatch.setattr(import_bulk.BulkLoad, "start",
+                        lambda self: pytest.fail("a dry run dropped indexes"))
+    path = tmp_path / "liste.csv"
+    path.write_bytes(_csv(40).encode("cp1252"))
+    imp = imports.create_import(path, "liste.csv", user)
+    report = imports.run(imp, dry_run=True)
+    assert report["created"] > 0
+    assert _db.session.scalar(select(func.count()).select_from(Influencer)) == 0
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(wanted=st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=30),
+                      max_size=40),
+       ids=st.lists(st.integers(min_value=-2**31, max_value=2**31 - 1), max_size=40))
+def test_among_matches_python_membership(db, wanted, ids):
+    """One parameter for the whole list: quotes, brackets, unicode, empty lists."""
+    session = _db.session
+    try:
+        names = sorted({w[:60] for w in wanted} - {""})  # no NUL: PostgreSQL text refuses it
+        for name in names:
+            session.add(Tag(name=name))
+        session.flush()
+        probe = [*wanted[::2], "absent", "'); DROP TABLE tag; --"]
+        assert sorted(session.scalars(select(Tag.name).where(among(Tag.name, probe)))) == \
+            sorted(n for n in names if n in probe)
+        tag_ids = list(session.scalars(select(Tag.id)))
+        chosen = tag_ids[::2] + ids
+        assert sorted(session.scalars(select(Tag.id).where(among(Tag.id, chosen)))) == \
+            sorted(i for i in tag_ids if i in chosen)
+        assert list(session.scalars(select(Tag.id).where(among(Tag.id, [])))) == []
+        assert list(session.scalars(select(Tag.id).where(among(Tag.name, [])))) == []
+    finally:
+        session.rollback()
+
+
+def test_progress_page_shows_a_bulk_loads_progress_file(db, member_client):
+    user = make_user("member")
+    imp = Import(filename="liste.csv", stored_path="/nonexistent", size_bytes=10,
+                 encoding="utf-8", delimiter=";", mode="upsert", user_id=user.id,
+                 status="running", started_at=utcnow(), progress=3)
+    _db.session.add(imp)
+    _db.session.commit()
+    assert "3 %" in member_client.get(f"/imports/{imp.id}/progress").get_data(as_text=True)
+    imports._write_progress(imp.id, 42)  # what a bulk load writes instead of its row
+    page = member_client.get(f"/imports/{imp.id}/progress").get_data(as_text=True)
+    assert 'value="42"' in page and "42 %" in page
+    listed = member_client.get("/imports/").get_data(as_text=True)
+    assert "42 %" in listed
+    imports._progress_path(imp.id).write_text("garbage", encoding="ascii")
+    assert "3 %" in member_client.get(f"/imports/{imp.id}/progress").get_data(as_text=True)
+
+
+def test_create_is_a_merge_into_an_empty_person():
+    """Person.create (new people, the short way) leaves what merging the row into an empty
+    record leaves: every file row of a rich file, an account named twice included."""
+    from datetime import date
+
+    from app.imports.mapping import suggest_mapping
+    from app.imports.rows import ColumnPlan, NormalisedRow, normalise_row
+    from app.services.import_people import Person
+
+    headers = ["Nom", "Instagram", "Abonnés Instagram", "TikTok", "Compte", "Réseau",
+               "E-mail", "Tags", "% Femmes", "18-24", "Pays de l'audience", "Date"]
+    plan = ColumnPlan(headers, suggest_mapping(headers))
+    rows = [
+        ["Léa", "@lea", "12 400", "@lea.tt", "lea", "Instagram", "lea@exemple.fr",
+         "beauté, Mode, mode", "62 %", "30 %", "FR", "03/04/2025"],
+        ["", "", "", "@zoe", "", "", "", "", "", "", "", ""],
+        ["Hugo", "@hugo", "9,5 M", "", "", "", "", "tech", "", "", "BE", ""],
+    ]
+    today = date(2026, 11, 22)
+    seen = 0
+    parsed = [normalise_row(cells, plan, line) for line, cells in enumerate(rows, 2)]
+    # The normaliser merges an account named twice in a row; create copes all the same.
+    parsed.append(NormalisedRow(9, {"display_name": "X"}, [
+        {"platform": "instagram", "handle": "x", "followers": 10},
+        {"platform": "instagram", "handle": "x", "followers": 20,
+         "figures_on": date(2025, 1, 1), "audience": {"gender": {"female": 0.5}}}], []))
+    for row in parsed:
+        assert isinstance(row, NormalisedRow), row
+        line = row.line
+        merged = Person(-line, new=True)
+        merged.row = line
+        merged.merge(row, today)
+        merged.values["display_name"] = row.display_name()[:200]
+        created = Person.create(row, today)
+        for slot in ("id", "row", "values", "accounts", "tags", "latest", "snapshots"):
+            assert getattr(created, slot) == getattr(merged, slot), slot
+        assert created.denormalised() == merged.denormalised()
+        seen += len(created.snapshots)
+    assert seen >= 2  # audiences were part of it
+    assert created.accounts[("instagram", "x")]["followers"] == 20
