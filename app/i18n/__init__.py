@@ -77,6 +77,12 @@ def stored_message(text: str | None) -> str:
     return gettext(text) if text else ""
 
 
+def colon() -> str:
+    """The colon after a label: French puts a no-break space before it (« Mode : … »)."""
+    locale = get_locale()
+    return "\u00a0:" if locale is not None and locale.language == "fr" else ":"
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(number=number, percent=percent, compact=compact, day=day,
@@ -86,5 +92,5 @@ def init_i18n(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale()), label=label, role_label=role_label,
-        safe_url=safe_http_url,
+        safe_url=safe_http_url, colon=colon,
     )

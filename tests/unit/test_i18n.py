@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
-from app.i18n import compact, day, number, percent
+from app.i18n import colon, compact, day, number, percent
 
 NNBSP = "\u202f"  # French thousands separator
 NBSP = "\xa0"
@@ -52,3 +53,11 @@ def test_stored_english_messages_are_translated_when_known(app):
         assert stored_message("more than 100 %") == "plus de 100 %"
         assert stored_message("line 12 of something unknown") == "line 12 of something unknown"
         assert stored_message(None) == ""
+
+
+def test_a_label_colon_follows_french_typography(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert colon() == "\u00a0:"
+        assert render_template_string("{{ _('Mode') }}{{ colon() }} x") == "Mode\u00a0: x"
+    with app.test_request_context(), force_locale("en"):
+        assert colon() == ":"

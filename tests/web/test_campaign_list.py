@@ -121,7 +121,7 @@ def test_sort_and_filters_survive_pagination(app, member_client, monkeypatch):
 
 def test_sort_links_keep_the_filters(member_client, three):
     page = member_client.get("/campaigns/?status=active&q=beaut").get_data(as_text=True)
-    link = re.search(r'href="(/campaigns/\?[^"]*sort=budget[^"]*)"', page).group(1)
+    link = re.search(r'href="(/campaigns/\?[^"]*sort=-budget[^"]*)"', page).group(1)
     assert "status=active" in link and "q=beaut" in link
 
 

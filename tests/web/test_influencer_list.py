@@ -359,3 +359,16 @@ def test_filter_by_import_shows_the_people_it_created(member_client, people, db)
     assert names(response) == ["Bruno Leroy"]
     assert f'name="import_id" type="hidden" value="{imp.id}"' in response.get_data(as_text=True)
     assert member_client.get("/influencers/?import_id=abc").status_code in (200, 400)
+
+
+def test_figures_sort_biggest_first_on_the_first_click(member_client):
+    """Followers, engagement and score: the first click sorts descending, the next one
+    ascending; names sort A→Z first."""
+    make_influencer(display_name="Léa")
+    _db.session.commit()
+    page = member_client.get("/influencers/").get_data(as_text=True)
+    for column in ("followers", "engagement", "score"):
+        assert f"sort=-{column}" in page and f"sort={column}&" not in page
+    assert "sort=name" in page.replace("&amp;", "&")
+    sorted_desc = member_client.get("/influencers/?sort=-followers").get_data(as_text=True)
+    assert 'aria-sort="descending"' in sorted_desc and "sort=followers" in sorted_desc
