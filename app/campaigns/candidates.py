@@ -88,7 +88,10 @@ def add_candidates(campaign_id: int):
     field = "all_ids" if request.form.get("every") else "ids"
     ids = listing.parse_ids(request.form.getlist(field))
     try:
-        result = participant_service.add_influencers(campaign, ids, current_user)
+        # The fee the page showed them with (estimated from the CPM), computed again here:
+        # nothing about money is taken from the form.
+        result = participant_service.add_influencers(
+            campaign, ids, current_user, proposed=campaign_fit.estimated_fees(campaign, ids))
     except ServiceError as error:
         flash(str(error), "error")
     else:

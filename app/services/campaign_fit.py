@@ -253,6 +253,20 @@ def _fee(joined: tuple | None, accounts: list[tuple], rates: dict[str, int] | No
     return None, "unknown"
 
 
+def estimated_fees(campaign: Campaign, ids: list[int]) -> dict[int, int]:
+    """influencer → the fee the candidates page estimates for them (one post per account on
+    the campaign's platforms at the platform CPM), for those it can estimate."""
+    if campaign.currency != platform_rates.RATE_CURRENCY or not ids:
+        return {}
+    rates = platform_rates.current_rates()
+    found = {}
+    for owner, accounts in _accounts(ids, scope_platforms(campaign)).items():
+        cents = estimate_fee([(a[1], a[2]) for a in accounts], rates)
+        if cents is not None:
+            found[owner] = cents
+    return found
+
+
 # --- the list ------------------------------------------------------------------------------
 
 def candidates(campaign: Campaign, *, platform: str | None = None, community: int | None = None,

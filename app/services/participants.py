@@ -157,9 +157,11 @@ def in_campaign(campaign: Campaign, influencer_ids: list[int]) -> set[int]:
 
 # --- adding --------------------------------------------------------------------------------
 
-def add_influencers(campaign: Campaign, ids: list[int], user: User | None) -> AddResult:
+def add_influencers(campaign: Campaign, ids: list[int], user: User | None,
+                    proposed: dict[int, int] | None = None) -> AddResult:
     """Add the picked influencers; those already in, trashed or not to be contacted are
-    skipped and reported. One query reads them all, one insert writes them."""
+    skipped and reported. One query reads them all, one insert writes them. `proposed`:
+    a proposed fee (cents) per influencer, e.g. the candidates page's estimate."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         raise ServiceError(_("Select at least one influencer."))
@@ -182,7 +184,7 @@ def add_influencers(campaign: Campaign, ids: list[int], user: User | None) -> Ad
             result.do_not_contact.append(row.display_name)
         else:
             addable.append(row.id)
-    result.added = _insert(campaign, addable, user)
+    result.added = _insert(campaign, addable, user, proposed or {})
     return result
 
 
@@ -233,7 +235,8 @@ def add_matching(campaign: Campaign, filters: dict[str, Any], user: User | None)
     return result
 
 
-def _insert(campaign: Campaign, influencer_ids: list[int], user: User | None) -> int:
+def _insert(campaign: Campaign, influencer_ids: list[int], user: User | None,
+            proposed: dict[int, int] | None = None) -> int:
     """One INSERT for the participants and one for their timeline entries. Below the ORM
     (no object per row), so the per-object audit listener is bypassed on purpose, as the
     imports do: one audit event on the campaign tells who added how many."""
@@ -244,7 +247,8 @@ def _insert(campaign: Campaign, influencer_ids: list[int], user: User | None) ->
     stamps = {"created_at": now, "updated_at": now, "created_by_id": user_id}
     db.session.execute(insert(Participant), [
         {"campaign_id": campaign.id, "influencer_id": influencer_id, "stage": STAGES[0],
-         "stage_changed_at": now, "version": 1, **stamps}
+         "stage_changed_at": now, "version": 1,
+         "proposed_fee_cents": (proposed or {}).get(influencer_id), **stamps}
         for influencer_id in influencer_ids])
     db.session.execute(insert(Interaction), [
         {"influencer_id": influencer_id, "campaign_id": campaign.id, "user_id": user_id,

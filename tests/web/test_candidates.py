@@ -95,6 +95,21 @@ def test_member_adds_the_selected_and_keeps_the_filters(member_client, world):
     assert page.count("In the campaign") == 2  # the marker replaces their checkbox
 
 
+def test_added_candidates_take_their_estimated_fee_as_proposed(member_client, world):
+    """The fee the page showed (CPM estimate) becomes the proposed fee, so the campaign's
+    budget counts them; without an estimate (a blog, no CPM) it stays empty."""
+    campaign = world["campaign"]
+    member_client.post(url(campaign, "/candidates/add"), data={
+        "ids": [world["mid"].id, world["odd"].id], "proposed_fee_cents": "1"})
+    db.session.expire_all()
+    fees = dict(db.session.execute(select(Participant.influencer_id,
+                                          Participant.proposed_fee_cents)
+                                   .where(Participant.campaign_id == campaign.id)).all())
+    assert fees == {world["mid"].id: 6_000, world["odd"].id: None}
+    page = text(member_client.get(url(campaign, "/candidates")))
+    assert page.count('class="fee-source fee-proposed"') == 1  # Mid's fee, now proposed
+
+
 def test_viewer_cannot_add(viewer_client, world):
     response = viewer_client.post(url(world["campaign"], "/candidates/add"),
                                   data={"ids": [world["mid"].id]})
