@@ -48,13 +48,17 @@ def upload_and_preview(page: Page, base: str) -> None:
 
 def override_reading(page: Page) -> None:
     """Changing the delimiter or encoding re-reads the preview at once."""
-    page.select_option("select[name=delimiter]", "comma")
+    # Each change submits the form (a page load): wait for it, however busy the machine.
+    with page.expect_navigation(timeout=20_000):
+        page.select_option("select[name=delimiter]", "comma")
     expect(page.locator("select[name=col_1]")).to_have_count(0)  # one column now
     expect(page.locator(".detected-delimiter")).to_contain_text(",")
-    page.select_option("select[name=delimiter]", "semicolon")
+    with page.expect_navigation(timeout=20_000):
+        page.select_option("select[name=delimiter]", "semicolon")
     expect(page.locator("select[name=col_6]")).to_have_value("country")
     # not UTF-8: refused with a reason, the detected encoding stays
-    page.select_option("select[name=encoding]", "utf-8")
+    with page.expect_navigation(timeout=20_000):
+        page.select_option("select[name=encoding]", "utf-8")
     expect(page.locator(".flash-error")).to_contain_text("utf-8")
     expect(page.locator("select[name=encoding]")).to_have_value("cp1252")
     expect(page.locator("table.import-preview")).to_contain_text("Chloé")
