@@ -28,7 +28,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
                                       "prenom")),
     "last_name": (N_("Last name"), ("last name", "lastname", "surname", "family name",
                                     "nom de famille", "nom de naissance")),
-    "legal_name": (N_("Legal name"), ("legal name", "nom légal", "nom civil", "real name",
+    "legal_name": (N_("Full legal name"), ("legal name", "nom légal", "nom civil", "real name",
                                       "vrai nom", "nom réel")),
     "platform": (N_("Platform"), ("platform", "plateforme", "réseau", "reseau social",
                                   "réseau social", "network", "social network",

@@ -76,7 +76,7 @@ def _date(label, *validators, required=False):
 
 class InfluencerForm(FlaskForm):
     display_name = _text(_l("Display name"), 200, required=True)
-    legal_name = _text(_l("Legal name"), 200)
+    legal_name = _text(_l("Full legal name"), 200)
     kind = SelectField(_l("Kind"), default="other")
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254), Email()],
                        filters=[clean])
