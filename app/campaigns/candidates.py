@@ -16,9 +16,8 @@ from app.campaigns.candidate_forms import DEFAULT_COUNT, AmbassadorForm, Candida
 from app.campaigns.participants import _report as report_added
 from app.campaigns.routes import campaign_or_404
 from app.security import role_required
-from app.services import ServiceError, campaign_fit, scoring
+from app.services import ServiceError, campaign_fit, influencer_bulk, scoring
 from app.services import ambassadors as proposals
-from app.services import influencer_list as listing
 from app.services import participants as participant_service
 from app.services.pagination import Page, parse_page
 
@@ -86,7 +85,7 @@ def add_candidates(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     # "Add all" (the proposal's every pick) or the boxes ticked.
     field = "all_ids" if request.form.get("every") else "ids"
-    ids = listing.parse_ids(request.form.getlist(field))
+    ids = influencer_bulk.parse_ids(request.form.getlist(field))
     try:
         # The fee the page showed them with (estimated from the CPM), computed again here:
         # nothing about money is taken from the form.

@@ -20,7 +20,7 @@ from app.i18n import money
 from app.i18n.labels import label
 from app.models.campaign import STAGES
 from app.security import role_required
-from app.services import Conflict, NotFound, ServiceError
+from app.services import Conflict, NotFound, ServiceError, influencer_bulk
 from app.services import influencer_list as listing
 from app.services import participants as service
 
@@ -129,7 +129,7 @@ def participants(campaign_id: int):
 @role_required("member")
 def add_participants(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
-    ids = listing.parse_ids(request.form.getlist("ids"))
+    ids = influencer_bulk.parse_ids(request.form.getlist("ids"))
     try:
         result = service.add_influencers(campaign, ids, current_user)
     except ServiceError as error:

@@ -13,7 +13,7 @@ from app.influencers import bp
 from app.influencers.list_forms import BulkForm, FilterForm
 from app.models.influencer import KINDS, PLATFORMS, STATUSES
 from app.security import role_required, safe_next_url
-from app.services import ServiceError
+from app.services import ServiceError, influencer_bulk
 from app.services import influencer_list as listing
 
 # Query parameters that are not filters: changing them keeps the same result set.
@@ -80,9 +80,9 @@ def bulk():
             for error in errors:
                 flash(str(error), "error")
         return redirect(back)
-    ids = listing.parse_ids(request.form.getlist("ids"))
+    ids = influencer_bulk.parse_ids(request.form.getlist("ids"))
     try:
-        count = listing.bulk_update(ids, form.action.data, form[form.action.data].data)
+        count = influencer_bulk.bulk_update(ids, form.action.data, form[form.action.data].data)
     except ServiceError as error:
         flash(str(error), "error")
     else:

@@ -1,4 +1,5 @@
-"""Reading the influencer list (search, filters, sort, page) and its bulk actions.
+"""Reading the influencer list (search, filters, sort, page); its bulk actions are in
+influencer_bulk.py.
 
 Every filter is a plain column test or an EXISTS on an indexed child table, so a page costs
 the same handful of queries at 100 influencers or 100 000: count, page, accounts, tags, and
@@ -19,18 +20,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, asc, column, desc, exists, false, func, or_, select, text
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.i18n import number as number_format
 from app.models import Community, Influencer, InfluencerScore, ScoringRun, SocialAccount, Tag, User
-from app.models.base import utcnow
-from app.models.influencer import AGE_COLUMNS, STATUSES, influencer_tag
-from app.services import ServiceError
+from app.models.influencer import AGE_COLUMNS, influencer_tag
 from app.services.pagination import Page, paginate, parse_page
 
 PER_PAGE = (25, 50, 100)
-BULK_MAX = 500
 COUNT_CAP = 500
 SEARCH_CAP = 2000  # matches of a search gathered in one pass (see list_page)
 # Louvain leaves every isolated person in a community of their own: the filter offers the
@@ -356,81 +353,3 @@ def any_influencer() -> bool:
     return db.session.scalar(
         select(Influencer.id).where(Influencer.deleted_at.is_(None)).limit(1)
     ) is not None
-
-
-# --- bulk actions ------------------------------------------------------------------------
-
-def parse_ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values[:BULK_MAX]:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if 0 < number < 2**31:
-            ids.append(number)
-    return list(dict.fromkeys(ids))
-
-
-def bulk_update(ids: list[int], action: str, value: str) -> int:
-    """Apply one action to the live influencers among `ids`; returns how many were changed.
-    Through the ORM, so the audit listener records every column change."""
-    if not ids:
-        raise ServiceError(_("Select at least one influencer."))
-    influencers = list(db.session.scalars(
-        select(Influencer).where(Influencer.id.in_(ids), Influencer.deleted_at.is_(None))
-        .options(selectinload(Influencer.tags))
-    ))
-    if not influencers:
-        raise ServiceError(_("None of the selected influencers exists any more."))
-    if action == "status":
-        if value not in STATUSES:
-            raise ServiceError(_("Unknown status."))
-        changed = [i for i in influencers if i.status != value]
-        for influencer in changed:
-            influencer.status = value
-    elif action == "owner":
-        changed = _set_owner(influencers, value)
-    elif action == "tag":
-        changed = _add_tag(influencers, value)
-    else:
-        raise ServiceError(_("Unknown action."))
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ServiceError(_("Someone changed one of these influencers meanwhile; "
-                             "nothing was saved. Please try again.")) from None
-    return len(changed)
-
-
-def _set_owner(influencers: list[Influencer], value: str) -> list[Influencer]:
-    owner_id = None
-    if value != "none":
-        try:
-            owner_id = int(value)
-        except ValueError:
-            owner_id = -1
-        if not db.session.scalar(select(User.id).where(User.id == owner_id,
-                                                       User.active.is_(True))):
-            raise ServiceError(_("This owner is not an active member of the team."))
-    changed = [i for i in influencers if i.owner_id != owner_id]
-    for influencer in changed:
-        influencer.owner_id = owner_id
-    return changed
-
-
-def _add_tag(influencers: list[Influencer], value: str) -> list[Influencer]:
-    name = " ".join(value.replace("\x00", "").split())[:60]
-    if not name:
-        raise ServiceError(_("Type the tag to add."))
-    tag = next((t for t in db.session.scalars(select(Tag))
-                if t.name.casefold() == name.casefold()), None)
-    if tag is None:
-        tag = Tag(name=name)
-        db.session.add(tag)
-    changed = [i for i in influencers if tag not in i.tags]
-    for influencer in changed:
-        influencer.tags.append(tag)  # the audit listener logs tag changes too
-        influencer.updated_at = utcnow()  # bumps the version: a tag change is a change
-    return changed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import ServiceError
+from app.services import ServiceError, influencer_bulk
 from app.services import influencer_list as listing
 from tests.factories import make_influencer
 
@@ -20,11 +20,12 @@ def _names(filters: dict, sort: str = "name", size: int = 25, user_id=None):
     ([], []),
 ])
 def test_parse_ids(values, expected):
-    assert listing.parse_ids(values) == expected
+    assert influencer_bulk.parse_ids(values) == expected
 
 
 def test_parse_ids_is_bounded():
-    assert len(listing.parse_ids([str(n) for n in range(1, 10_000)])) == listing.BULK_MAX
+    ids = influencer_bulk.parse_ids([str(n) for n in range(1, 10_000)])
+    assert len(ids) == influencer_bulk.BULK_MAX
 
 
 def test_search_treats_wildcards_literally(db):
@@ -62,13 +63,13 @@ def test_search_gathers_rare_matches_exactly(db, monkeypatch):
 def test_bulk_update_needs_ids_and_a_known_action(db):
     person = make_influencer()
     with pytest.raises(ServiceError):
-        listing.bulk_update([], "status", "former")
+        influencer_bulk.bulk_update([], "status", "former")
     with pytest.raises(ServiceError):
-        listing.bulk_update([person.id], "delete", "")
+        influencer_bulk.bulk_update([person.id], "delete", "")
     with pytest.raises(ServiceError):
-        listing.bulk_update([person.id + 1000], "status", "former")
-    assert listing.bulk_update([person.id], "status", "former") == 1
-    assert listing.bulk_update([person.id], "status", "former") == 0
+        influencer_bulk.bulk_update([person.id + 1000], "status", "former")
+    assert influencer_bulk.bulk_update([person.id], "status", "former") == 1
+    assert influencer_bulk.bulk_update([person.id], "status", "former") == 0
 
 
 @pytest.mark.parametrize("needle", ["*", "?", "[", "a[b", "%", "_", "50%", "x*y"])
