@@ -85,12 +85,12 @@ def direct_igraph(app, run) -> dict:
     import igraph
 
     from app.extensions import db
-    from app.services import scoring
+    from app.services import scoring_data
 
     with app.app_context():
         ids = np.array(db.session.execute(db.text(
             "SELECT id FROM influencer WHERE deleted_at IS NULL ORDER BY id")).scalars().all())
-        rows = db.session.execute(db.text(scoring._edges_sql())).all()
+        rows = db.session.execute(db.text(scoring_data._edges_sql())).all()
         weights = run.parameters["kind_weights"]
         index = {influencer_id: i for i, influencer_id in enumerate(ids.tolist())}
         edges, weight = [], []

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from app.models import Campaign
 from app.scoring import graph as scoring_graph
 from app.scoring.selection import relay_probability, select_ambassadors
-from app.services import ServiceError, scoring
+from app.services import ServiceError, scoring, scoring_data
 from app.services.campaign_fit import POOL, Candidate, candidates
 from app.services.participants import budget_of
 
@@ -80,7 +80,7 @@ def relay_graph(people: list[Candidate]) -> tuple[np.ndarray, np.ndarray, np.nda
     ids = np.array(sorted(c.influencer_id for c in people), dtype=np.int64)
     index = {c.influencer_id: i for i, c in enumerate(people)}
     order = np.array([index[i] for i in ids.tolist()], dtype=np.int64)
-    source, target, kinds, weights = scoring.edges_among(ids.tolist())
+    source, target, kinds, weights = scoring_data.edges_among(ids.tolist())
     src = order[np.searchsorted(ids, source)] if len(source) else source
     dst = order[np.searchsorted(ids, target)] if len(target) else target
     graph = scoring_graph.build_graph(src, dst, kinds, weights,
