@@ -89,6 +89,8 @@ class Config:
         # taken from the N-th X-Forwarded-For from the right: login limits and signing
         # evidence record the signer's IP, not the proxy's. Never trust headers without one.
         self.RELAIS_PROXIES = _int("RELAIS_PROXIES", 0)
+        # How long a contract's signing links stay valid (1 to 90 days).
+        self.RELAIS_SIGNING_DAYS = _int("RELAIS_SIGNING_DAYS", 14)
 
         self.LANGUAGES = ["fr", "en"]
         self.BABEL_DEFAULT_LOCALE = "fr"

@@ -33,7 +33,13 @@ from app.models.base import utcnow
 from app.services import NotFound, ServiceError
 from app.services import contract_workflow as workflow
 
-SIGNING_DAYS = 14
+SIGNING_DAYS = 14  # default validity of a signing link (RELAIS_SIGNING_DAYS)
+
+
+def signing_days() -> int:
+    """How long a signing link stays valid, in days (RELAIS_SIGNING_DAYS, 1 to 90)."""
+    days = current_app.config.get("RELAIS_SIGNING_DAYS", SIGNING_DAYS)
+    return days if isinstance(days, int) and 1 <= days <= 90 else SIGNING_DAYS
 USER_AGENT_MAX = 400
 IP_MAX = 45
 # secrets.token_urlsafe(32) gives 43 characters; anything else is refused before a query.
@@ -138,7 +144,7 @@ def _add_signer(contract: Contract, document: ContractDocument, role: str, name:
     token, digest = _new_token()
     signer = ContractSigner(contract=contract, document=document, role=role, name=name,
                             email=email, token_hash=digest, sent_at=now,
-                            expires_at=now + timedelta(days=SIGNING_DAYS))
+                            expires_at=now + timedelta(days=signing_days()))
     db.session.add(signer)
     return signer, token
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Contract, ContractDocument, ContractSigner, User
 from app.models.base import utcnow
 from app.services import contract_workflow as workflow
-from app.services.signing import SIGNING_DAYS, current_signers
+from app.services.signing import current_signers, signing_days
 
 
 def signer_status(signer: ContractSigner, now: datetime | None = None) -> str:
@@ -84,7 +84,7 @@ def panel(contract: Contract, user: User) -> dict:
                ContractSigner.revoked_at.is_not(None))) if signers else 0
     return {
         "signers": [(s, signer_status(s, now)) for s in signers],
-        "replaced": replaced, "signing_days": SIGNING_DAYS,
+        "replaced": replaced, "signing_days": signing_days(),
         "signed_document": workflow.current_document(contract, "signed"),
         "can_send": workflow.can("send", contract, user),
         "can_renew": workflow.can("sign", contract, user),

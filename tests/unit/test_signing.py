@@ -68,6 +68,14 @@ def test_send_gives_one_hashed_expiring_link_per_signer(english):
         assert not signer.emailed  # no SMTP configured: shown to copy
 
 
+@pytest.mark.parametrize(("setting", "days"), [(3, 3), (90, 90), (0, 14), (365, 14)])
+def test_the_link_validity_is_a_setting(english, app, monkeypatch, setting, days):
+    monkeypatch.setitem(app.config, "RELAIS_SIGNING_DAYS", setting)
+    contract, _tokens = sent()
+    for signer in contract.signers:
+        assert signer.expires_at - signer.sent_at == timedelta(days=days)
+
+
 def test_send_needs_an_approved_contract_and_a_member(english):
     contract = approved()
     with pytest.raises(NotAllowed):

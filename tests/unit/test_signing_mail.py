@@ -96,7 +96,7 @@ def _mails(sink) -> dict:
 
 
 def _expiry(language: str) -> str:
-    return format_date((utcnow() + timedelta(days=signing.SIGNING_DAYS)).date(), "long",
+    return format_date((utcnow() + timedelta(days=signing.signing_days())).date(), "long",
                        locale=language)
 
 
