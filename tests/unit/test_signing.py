@@ -4,12 +4,14 @@ signed PDF, minors' representatives, revoked / expired / reused / tampered links
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 from sqlalchemy import event, select, update
 
 from app.extensions import db as _db
@@ -259,9 +261,23 @@ def test_the_last_signature_seals_the_contract_with_the_evidence_page(english):
     assert document.sha256 in compact
     for needle in ("198.51.100.4", "203.0.113.9", "Hélène Câlin", "zoe@exemple.fr"):
         assert needle in text, needle
+    # The appended evidence is numbered as such, not as a second "page 1 / 1" of the contract.
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert "Relevé de preuve — page 1 / 1" in pages[-1].extract_text()  # a French contract
+    assert f"Page {len(pages) - 1} / {len(pages) - 1}" in pages[-2].extract_text()
     record = evidence_record(contract)
     assert [d["kind"] for d in record["documents"]] == ["contract", "signed"]
     assert {s["status"] for s in record["signatures"]} == {"signed"}
+
+
+def test_an_english_contracts_evidence_is_numbered_as_such(english):
+    contract, tokens = sent(approved(language="en"))
+    for token in tokens.values():
+        _sign(token)
+    sealed = workflow.current_document(_db.session.get(Contract, contract.id), "signed")
+    content = _db.session.scalar(select(ContractDocument.content)
+                                 .where(ContractDocument.id == sealed.id))
+    assert "Evidence record — page 1 / 1" in PdfReader(io.BytesIO(content)).pages[-1].extract_text()
 
 
 def test_a_minor_needs_every_representative_before_signed(english):
