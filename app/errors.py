@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -58,6 +59,21 @@ def register_error_handlers(app: Flask) -> None:
             return _render(413, _("The file is too large (limit: %(mb)d MB).",
                                   mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)))
         return _render(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """SQLite's write lock or PostgreSQL's table locks held past the wait (a big first
+        import holds them until it commits): say so, keep nothing, ask to try again."""
+        found = str(getattr(error, "orig", error)).lower()
+        if "database is locked" not in found and "lock timeout" not in found:
+            return internal_error(error)
+        log.warning("database busy on %s %s: %s", request.method, request.path, found[:200])
+        db.session.rollback()
+        response = make_response(_render(503, _(
+            "The database is busy writing a large import. Nothing was saved: try again in a "
+            "minute.")))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(error: Exception):

@@ -85,3 +85,37 @@ def test_bad_request_is_friendly(client):
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code in (400, 401)
     assert b"Traceback" not in response.data
+
+
+def _locked(*args, **kwargs):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("UPDATE brand SET …", {}, sqlite3.OperationalError(
+        "database is locked"))
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_locked_database_says_busy_and_try_again(member_client, monkeypatch, accept):
+    """A big first import holds SQLite's write lock until it commits: a colleague's save
+    waits, then gets a clear 503 (nothing saved, try again) rather than the 500 page."""
+    with monkeypatch.context() as patch:
+        patch.setattr(dashboard, "summary", _locked)
+        response = member_client.get("/", headers={"Accept": accept})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert b"busy writing a large import" in response.data
+    assert b"UPDATE brand" not in response.data and b"Traceback" not in response.data
+    assert member_client.get("/").status_code == 200
+
+
+def test_other_database_errors_stay_the_500_page(member_client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(dashboard, "summary", broken)
+    response = member_client.get("/")
+    assert response.status_code == 500 and b"Something went wrong" in response.data
