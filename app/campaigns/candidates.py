@@ -87,8 +87,8 @@ def add_candidates(campaign_id: int):
     field = "all_ids" if request.form.get("every") else "ids"
     ids = influencer_bulk.parse_ids(request.form.getlist(field))
     try:
-        # The fee the page showed them with (estimated from the CPM), computed again here:
-        # nothing about money is taken from the form.
+        # Their CPM estimate over the campaign's platforms becomes their proposed fee,
+        # computed again here: nothing about money is taken from the form.
         result = participant_service.add_influencers(
             campaign, ids, current_user, proposed=campaign_fit.estimated_fees(campaign, ids))
     except ServiceError as error:

@@ -254,8 +254,8 @@ def _fee(joined: tuple | None, accounts: list[tuple], rates: dict[str, int] | No
 
 
 def estimated_fees(campaign: Campaign, ids: list[int]) -> dict[int, int]:
-    """influencer → the fee the candidates page estimates for them (one post per account on
-    the campaign's platforms at the platform CPM), for those it can estimate."""
+    """influencer → their fee estimate (one post per account on the campaign's platforms at
+    the platform CPM, as the candidates page estimates it), for those it can estimate."""
     if campaign.currency != platform_rates.RATE_CURRENCY or not ids:
         return {}
     rates = platform_rates.current_rates()
