@@ -18,12 +18,16 @@ and imports smaller than the tables they go into keep the batch-by-batch path.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.models import Influencer
+
+log = logging.getLogger("relais.imports")
 
 # The tables an import fills (app/services/import_writer.py).
 TABLES = ("influencer", "social_account", "audience_snapshot", "audience_share",
@@ -62,6 +66,20 @@ class BulkLoad:
         for statement in self.recreate:
             self.session.execute(text(statement))
         self.recreate = []
+
+    def after_commit(self) -> None:
+        """PostgreSQL: VACUUM the loaded tables (outside any transaction), as autovacuum
+        would some minutes later: until then the visibility map is empty, index-only scans
+        visit the heap, and the unfiltered list took 69 ms instead of 39 (100 000 rows;
+        0.5 s of VACUUM). SQLite has nothing to do."""
+        engine = self.session.get_bind()
+        if engine.dialect.name != "postgresql":
+            return
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM " + ", ".join(TABLES)))
+        except SQLAlchemyError:  # the import is committed: a slower list is all it costs
+            log.warning("VACUUM after a bulk load failed", exc_info=True)
 
     def _start_sqlite(self) -> None:
         # Python's sqlite3 opens a transaction before INSERT, UPDATE and DELETE only: a DROP

@@ -219,6 +219,8 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
         raise
     imp = db.session.get(Import, imp_id)
     _finish(imp, importer, "checked" if dry_run else "done", None)
+    if bulk is not None:
+        bulk.after_commit()
     if not dry_run:
         _audit(imp, "update" if imp.mode == "update" else "create", user_id)
     if progress:

@@ -306,3 +306,36 @@ def test_create_is_a_merge_into_an_empty_person():
         seen += len(created.snapshots)
     assert seen >= 2  # audiences were part of it
     assert created.accounts[("instagram", "x")]["followers"] == 20
+
+
+def test_postgresql_vacuums_after_a_bulk_load_sqlite_has_nothing_to_do(db, app, tmp_path,
+                                                                       monkeypatch):
+    """A bulk load leaves PostgreSQL's visibility map empty until a VACUUM: the import runs
+    one after its commit (index-only scans, the list's counts, need it)."""
+    from sqlalchemy import event
+
+    user = make_user("admin")
+    monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+    engine = _db.engine
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        _imp, report = _run(tmp_path, _csv(60), user)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert report["created"] > 30
+    vacuums = [s for s in sent if s.startswith("VACUUM")]
+    if engine.dialect.name == "postgresql":
+        assert vacuums == ["VACUUM " + ", ".join(import_bulk.TABLES)]
+        vacuumed = _db.session.execute(text(
+            "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'influencer'")).scalar()
+        visible = _db.session.execute(text(
+            "SELECT relallvisible FROM pg_class WHERE relname = 'influencer'")).scalar()
+        assert vacuumed or visible > 0
+    else:
+        assert vacuums == []
