@@ -225,7 +225,10 @@ def test_a_dry_run_never_bulk_loads(db, app, tmp_path, monkeypatch):
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(wanted=st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=30),
+# Text a file or a form can bring: no NUL (PostgreSQL refuses it), no lone surrogate (no
+# decoder yields one, and neither database stores it).
+@given(wanted=st.lists(st.text(st.characters(blacklist_categories=("Cs",),
+                                             blacklist_characters="\x00"), max_size=30),
                       max_size=40),
        ids=st.lists(st.integers(min_value=-2**31, max_value=2**31 - 1), max_size=40))
 def test_among_matches_python_membership(db, wanted, ids):
