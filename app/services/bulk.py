@@ -25,6 +25,7 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -83,3 +84,14 @@ def among(column, values: Iterable) -> ColumnElement[bool]:
     listed = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, json.dumps(values), type_=String)))
     return column.in_(listed.scalar_subquery())
+
+
+def vacuum(tables: Sequence[str], analyze: bool = False) -> None:
+    """PostgreSQL: VACUUM (and ANALYZE) `tables` outside any transaction, as autovacuum
+    would some minutes after a bulk load: it sets the visibility map, so index-only scans
+    need no heap visits. Other databases: nothing to do."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(("VACUUM ANALYZE " if analyze else "VACUUM ")
+                                + ", ".join(tables)))

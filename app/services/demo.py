@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, text
 from app.extensions import db
 from app.models import Brand, Influencer, Tag, User
 from app.security import hash_password
+from app.services.bulk import vacuum
 from app.services.demo_campaigns import seed_campaigns
 from app.services.demo_contracts import seed_contracts
 from app.services.demo_rows import TOPICS, Rows
@@ -190,12 +191,8 @@ def _after_bulk_load() -> None:
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             ))
         db.session.commit()
-        # VACUUM (outside a transaction) also sets the visibility map, so index-only scans
-        # need no heap visits: what autovacuum would do shortly after a bulk load.
-        with db.engine.connect() as vacuum:
-            vacuum = vacuum.execution_options(isolation_level="AUTOCOMMIT")
-            for table in ("influencer", "social_account", "audience_share", "influencer_tag"):
-                vacuum.execute(text(f"VACUUM ANALYZE {table}"))
+        vacuum(("influencer", "social_account", "audience_share", "influencer_tag"),
+               analyze=True)
     elif conn.dialect.name == "sqlite":
         conn.execute(text("ANALYZE"))
         db.session.commit()

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.models import Influencer
+from app.services.bulk import vacuum
 
 log = logging.getLogger("relais.imports")
 
@@ -72,12 +73,8 @@ class BulkLoad:
         would some minutes later: until then the visibility map is empty, index-only scans
         visit the heap, and the unfiltered list took 69 ms instead of 39 (100 000 rows;
         0.5 s of VACUUM). SQLite has nothing to do."""
-        engine = self.session.get_bind()
-        if engine.dialect.name != "postgresql":
-            return
         try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM " + ", ".join(TABLES)))
+            vacuum(TABLES)
         except SQLAlchemyError:  # the import is committed: a slower list is all it costs
             log.warning("VACUUM after a bulk load failed", exc_info=True)
 

@@ -202,9 +202,10 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     imp.created = imp.updated = imp.unchanged = imp.rejected = imp.total_rows = 0
     db.session.commit()
     importer = Importer(imp, dry_run, user_id)
-    bulk = None if dry_run else _bulk_load(imp)
+    expected = _expected_lines(imp.stored_path, imp.size_bytes)
+    bulk = None if dry_run else _bulk_load(expected)
     try:
-        _stream(imp, importer, progress, bulk)
+        _stream(imp, importer, progress, expected, bulk)
     except ReadError as error:
         db.session.rollback()
         if bulk is not None:  # the one transaction is gone: nothing was written
@@ -228,16 +229,14 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     return result(imp)
 
 
-def _bulk_load(imp: Import) -> BulkLoad | None:
+def _bulk_load(expected: int) -> BulkLoad | None:
     """A bulk load (one transaction, indexes built at the end) when it pays."""
     minimum = current_app.config.get("RELAIS_IMPORT_BULK_ROWS", 5000)
-    expected = _expected_lines(imp.stored_path, imp.size_bytes)
     return BulkLoad(db.session) if worth_it(db.session, expected, minimum) else None
 
 
 def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | None,
-            bulk: BulkLoad | None = None) -> None:
-    expected = _expected_lines(imp.stored_path, imp.size_bytes)
+            expected: int, bulk: BulkLoad | None = None) -> None:
     imp_id = imp.id
     batches = read_batches(imp.stored_path, imp.encoding, imp.delimiter,
                            {int(k): v for k, v in imp.mapping.items()}, BATCH)
