@@ -73,6 +73,10 @@ def register_extensions(app: Flask) -> None:
     _configure_sqlite(app)
 
 
+# Connection-record flag: this SQLite connection's foreign keys are off (a bulk load).
+FOREIGN_KEYS_OFF = "relais_foreign_keys_off"
+
+
 def _configure_sqlite(app: Flask) -> None:
     """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -92,6 +96,12 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _foreign_keys_back_on(dbapi_connection, record):
+        # A bulk load (app/services/import_bulk.py) turns them off for its transaction.
+        if dbapi_connection is not None and record.info.pop(FOREIGN_KEYS_OFF, False):
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def register_blueprints(app: Flask) -> None:

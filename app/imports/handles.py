@@ -123,7 +123,7 @@ def _check_handle(handle: str, platform: str | None) -> str:
         raise HandleError(N_("The handle is empty."))
     if len(handle) > HANDLE_MAX:
         raise HandleError(N_("A handle has at most %(n)d characters."), n=HANDLE_MAX)
-    if platform != "tiktok" and handle in _NOT_PROFILES.get(platform or "", set()):
+    if platform != "tiktok" and handle in _NOT_PROFILES.get(platform or "", _NONE):
         # Its profile address would be a page of the site ("instagram.com/p/").
         raise HandleError(N_("This name is reserved by the platform, not a profile."))
     pattern = _SITE_RE if platform in _SITE_PLATFORMS else _HANDLE_RE
@@ -142,7 +142,7 @@ def _handle_from_path(platform: str, segments: list[str], query: str) -> tuple[s
             return parse_qs(query)["id"][0], "id"
         raise HandleError(N_("This address is the site itself, not a profile."))
     head = segments[0]
-    if head.lower() in _NOT_PROFILES.get(platform, set()):
+    if head.lower() in _NOT_PROFILES.get(platform, _NONE):
         raise HandleError(N_("This address is a post or a page, not a profile."))
     if platform == "facebook" and head.lower() == "profile.php":
         ids = parse_qs(query).get("id")
@@ -186,6 +186,21 @@ def _parse_url(text: str) -> tuple[str | None, str, str, str]:
     return platform, raw, kind, ""
 
 
+_NONE: frozenset[str] = frozenset()
+# The profile address of a plain @handle, per network.
+_PROFILE_URLS = {
+    "instagram": "https://www.instagram.com/{}/",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "x": "https://x.com/{}",
+    "facebook": "https://www.facebook.com/{}",
+    "twitch": "https://www.twitch.tv/{}",
+    "pinterest": "https://www.pinterest.com/{}/",
+    "threads": "https://www.threads.net/@{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "snapchat": "https://www.snapchat.com/add/{}",
+}
+
+
 def _profile_url(platform: str, handle: str, kind: str, original: str) -> str | None:
     if platform == "youtube":
         if kind == "channel" or _YOUTUBE_CHANNEL_RE.fullmatch(original):
@@ -199,17 +214,7 @@ def _profile_url(platform: str, handle: str, kind: str, original: str) -> str | 
         return f"https://www.linkedin.com/{section}/{handle}/"
     if platform == "facebook" and kind == "id":
         return f"https://www.facebook.com/profile.php?id={handle}"
-    return {
-        "instagram": "https://www.instagram.com/{}/",
-        "tiktok": "https://www.tiktok.com/@{}",
-        "x": "https://x.com/{}",
-        "facebook": "https://www.facebook.com/{}",
-        "twitch": "https://www.twitch.tv/{}",
-        "pinterest": "https://www.pinterest.com/{}/",
-        "threads": "https://www.threads.net/@{}",
-        "bluesky": "https://bsky.app/profile/{}",
-        "snapchat": "https://www.snapchat.com/add/{}",
-    }.get(platform, "").format(handle) or None
+    return _PROFILE_URLS.get(platform, "").format(handle) or None
 
 
 def normalise_handle(text: str | None, platform: str | None = None
@@ -224,7 +229,7 @@ def normalise_handle(text: str | None, platform: str | None = None
     text = (text or "").strip()
     if not text:
         raise HandleError(N_("Type a handle or a profile address."))
-    if any(c.isspace() for c in text):
+    if len(text.split(None, 1)) > 1:  # stripped: any whitespace left is inside
         raise HandleError(N_("A handle or an address has no spaces."))
     if len(text) > 500:
         raise HandleError(N_("This is too long for a handle or a profile address."))

@@ -10,6 +10,7 @@ executemany anywhere else. Values must already be what the driver takes: `ts()` 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -71,6 +73,25 @@ class RawInserter:
         else:
             self.session.execute(insert(db.metadata.tables[table]),
                                  [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+    def update(self, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+        """`UPDATE table SET columns… WHERE id = ?` for each row: the values in `columns`
+        order, then the id. One prepared statement for every row, below SQLAlchemy."""
+        if not rows:
+            return
+        if not (self.sqlite or self.postgresql):
+            named = [{**dict(zip(columns, row, strict=False)), "b_id": row[-1]}
+                     for row in rows]
+            target = db.metadata.tables[table]
+            self.session.execute(update(target).where(target.c.id == bindparam("b_id")),
+                                 named)
+            return
+        mark = "?" if self.sqlite else "%s"
+        sets = ", ".join(f"{name} = {mark}" for name in columns)
+        sql = f"UPDATE {table} SET {sets} WHERE id = {mark}"  # noqa: S608 - our own names
+        with contextlib.closing(self.raw.cursor()) as cursor:
+            cursor.executemany(sql, rows)
 
 
 def among(column, values: Iterable) -> ColumnElement[bool]:

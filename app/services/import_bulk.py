@@ -7,6 +7,8 @@ sorted keys, they cost ~8 µs a row. So an import that is large next to what the
 already hold (the team's first load, a merge of another CRM) runs as one transaction that
 drops the secondary indexes of the tables it fills (and, on PostgreSQL, the foreign keys
 between them, whose per-row checks are queries) and creates them again before committing.
+On SQLite it also drops the search index's triggers and rebuilds that index once at the
+end, and turns foreign keys off for the transaction, checking them all once at the end.
 
 Both databases have transactional DDL: other connections never see the tables without
 their indexes, and a failed import rolls the indexes back with everything else. The cost
@@ -25,7 +27,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app import FOREIGN_KEYS_OFF
 from app.models import Influencer
+from app.services import search_index
 from app.services.bulk import vacuum
 
 log = logging.getLogger("relais.imports")
@@ -38,6 +42,11 @@ TABLES = ("influencer", "social_account", "audience_snapshot", "audience_share",
 KEEP = ("ix_social_account_handle", "ix_social_account_platform", "ix_influencer_email",
         "ix_social_account_influencer", "ix_audience_snapshot_account",
         "ix_audience_share_snapshot")
+# Into empty tables, only the people created earlier in the file can match a row, and the
+# file's own de-duplication already names them (`same_as`): no lookup by handle or e-mail,
+# only what loading those people reads (their accounts, snapshots and shares).
+KEEP_WHEN_EMPTY = ("ix_social_account_influencer", "ix_audience_snapshot_account",
+                   "ix_audience_share_snapshot")
 
 
 def worth_it(session: Session, expected_rows: int, minimum: int) -> bool:
@@ -55,6 +64,8 @@ class BulkLoad:
 
     session: Session
     recreate: list[str] = field(default_factory=list)
+    # No influencer existed when the load began (checked under the load's lock).
+    empty: bool = False
 
     def start(self) -> None:
         dialect = self.session.get_bind().dialect.name
@@ -63,10 +74,24 @@ class BulkLoad:
         elif dialect == "postgresql":
             self._start_postgresql()
 
+    def _kept(self) -> tuple[str, ...]:
+        """Decide (now that the tables are locked) which indexes the load keeps up."""
+        self.empty = self.session.scalar(select(Influencer.id).limit(1)) is None
+        return KEEP_WHEN_EMPTY if self.empty else KEEP
+
     def finish(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL enable_seqscan = on"))
         for statement in self.recreate:
             self.session.execute(text(statement))
         self.recreate = []
+        if self.session.info.pop(search_index.DEFERRED, False):
+            search_index.rebuild(self.session)
+            for table in TABLES:  # the keys the load did not check row by row
+                problem = self.session.execute(
+                    text(f"PRAGMA foreign_key_check({table})")).first()
+                if problem is not None:
+                    raise RuntimeError(f"a bulk load broke a foreign key: {tuple(problem)}")
 
     def after_commit(self) -> None:
         """PostgreSQL: VACUUM the loaded tables (outside any transaction), as autovacuum
@@ -78,21 +103,43 @@ class BulkLoad:
         except SQLAlchemyError:  # the import is committed: a slower list is all it costs
             log.warning("VACUUM after a bulk load failed", exc_info=True)
 
+    def forget(self) -> None:
+        """After a failure (the transaction rolled back): bulk inserts index again."""
+        self.session.info.pop(search_index.DEFERRED, None)
+
     def _start_sqlite(self) -> None:
+        session = self.session
+        # Foreign keys cost every inserted row a lookup per key; the ids are the import's
+        # own, and `finish` checks them all at once. The pragma only takes effect outside
+        # a transaction; the connection turns them back on when it returns to the pool
+        # (app/__init__.py), after the commit or the rollback.
+        pooled = session.connection().connection
+        if not pooled.dbapi_connection.in_transaction:
+            pooled.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            pooled.info[FOREIGN_KEYS_OFF] = True
         # Python's sqlite3 opens a transaction before INSERT, UPDATE and DELETE only: a DROP
         # INDEX with none open would be committed at once, visible to every reader, and
         # not rolled back on failure. A statement that writes nothing opens it first.
-        self.session.execute(text("DELETE FROM influencer_fts_pause WHERE 0"))
-        if not self.session.connection().connection.dbapi_connection.in_transaction:
+        session.execute(text("DELETE FROM influencer_fts_pause WHERE 0"))
+        if not pooled.dbapi_connection.in_transaction:
             raise RuntimeError("a bulk load needs a transaction to drop indexes in")
-        found = self.session.execute(text(
+        # The search index: its triggers (~130 µs a row inserted or renamed) are dropped
+        # and the whole index rebuilt by `finish` (~4 µs a row).
+        for name, sql in session.execute(text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name IN ('influencer_fts_insert', 'influencer_fts_update')")).all():
+            session.execute(text(f'DROP TRIGGER "{name}"'))
+            self.recreate.append(sql)
+        session.info[search_index.DEFERRED] = True
+        found = session.execute(text(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             "AND tbl_name IN (SELECT value FROM json_each(:tables))"),
             {"tables": json.dumps(TABLES)}).all()
+        kept = self._kept()  # the opening write holds SQLite's write lock
         for name, sql in found:
-            if name in KEEP:
+            if name in kept:
                 continue
-            self.session.execute(text(f'DROP INDEX "{name}"'))
+            session.execute(text(f'DROP INDEX "{name}"'))
             self.recreate.append(sql)
 
     def _start_postgresql(self) -> None:
@@ -112,10 +159,15 @@ class BulkLoad:
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
             {"tables": tables}).all()
         session.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        # The tables' statistics describe them before the load (often empty): the planner
+        # would scan a growing table for each batch's lookups rather than use its index.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
         for table, name, _definition in keys:
             session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        session.execute(text("LOCK TABLE influencer IN SHARE ROW EXCLUSIVE MODE"))
+        kept = self._kept()  # no one else can add an influencer until the commit
         for name, definition in indexes:
-            if name in KEEP:
+            if name in kept:
                 continue
             session.execute(text(f"DROP INDEX {name}"))
             self.recreate.append(definition)

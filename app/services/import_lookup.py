@@ -28,26 +28,31 @@ _INF, _ACC, _SNAP, _SHARE = (Influencer.__table__, SocialAccount.__table__,
 
 # --- reading --------------------------------------------------------------------------
 
-def find_matches(rows: list[NormalisedRow]) -> dict[int, set[int]]:
-    """line → the existing influencers its identity keys point at."""
+def find_matches(rows: list[NormalisedRow], by_keys: bool = True) -> dict[int, set[int]]:
+    """line → the existing influencers its identity keys point at (`by_keys=False`: only
+    the influencer ids the rows give)."""
     handles, emails, urls, ids = set(), set(), set(), set()
     for row in rows:
+        if row.person.get("influencer_id"):
+            ids.add(row.person["influencer_id"])
+        if not by_keys:
+            continue
         for account in row.accounts:
             handles.add(account["handle"])
             if account["platform"] in SITES and account.get("profile_url"):
                 urls.add(str(account["profile_url"]).lower().rstrip("/"))
         if row.person.get("email"):
             emails.add(row.person["email"])
-        if row.person.get("influencer_id"):
-            ids.add(row.person["influencer_id"])
+    if not by_keys and not ids:
+        return {}
     session = db.session
     by_account = {(p, h): i for i, p, h in session.execute(
         select(_ACC.c.influencer_id, _ACC.c.platform, _ACC.c.handle)
-        .where(among(_ACC.c.handle, handles)))} if handles else {}
+        .where(among(_ACC.c.handle, handles))).all()} if handles else {}
     by_email: dict[str, set[int]] = {}
     if emails:
         for i, email in session.execute(select(_INF.c.id, _INF.c.email)
-                                        .where(among(_INF.c.email, emails))):
+                                        .where(among(_INF.c.email, emails))).all():
             by_email.setdefault(email, set()).add(i)
     by_url: dict[str, set[int]] = {}
     if urls:
@@ -74,6 +79,7 @@ def find_matches(rows: list[NormalisedRow]) -> dict[int, set[int]]:
             found[row.line] = hits
     return found
 
+
 def load_people(ids: set[int]) -> dict[int, Person]:
     """The matched people with their accounts, tags and latest audience snapshots."""
     ids = {i for i in ids if i > 0}
@@ -83,7 +89,7 @@ def load_people(ids: set[int]) -> dict[int, Person]:
     people: dict[int, Person] = {}
     columns = [_INF.c[c] for c in ("id", "deleted_at", "import_id", "version",
                                    *PERSON_FIELDS, *DENORMALISED)]
-    for found in session.execute(select(*columns).where(among(_INF.c.id, ids))).mappings():
+    for found in session.execute(select(*columns).where(among(_INF.c.id, ids))).mappings().all():
         person = Person(found["id"], new=False)
         person.deleted = found["deleted_at"] is not None
         person.import_id = found["import_id"]
@@ -96,7 +102,7 @@ def load_people(ids: set[int]) -> dict[int, Person]:
                                            "profile_url", "version", *FIGURES)]
     for found in session.execute(select(*account_columns)
                                  .where(among(_ACC.c.influencer_id, people))
-                                 .order_by(_ACC.c.id)).mappings():
+                                 .order_by(_ACC.c.id)).mappings().all():
         person = people[found["influencer_id"]]
         key = (found["platform"], found["handle"])
         person.accounts[key] = dict(found)
@@ -104,17 +110,17 @@ def load_people(ids: set[int]) -> dict[int, Person]:
     for influencer_id, name in session.execute(
             select(influencer_tag.c.influencer_id, Tag.name)
             .join(Tag, Tag.id == influencer_tag.c.tag_id)
-            .where(among(influencer_tag.c.influencer_id, people))):
+            .where(among(influencer_tag.c.influencer_id, people))).all():
         people[influencer_id].tags[name.casefold()] = name
     snapshots = {sid: (account_id, taken_on) for sid, account_id, taken_on in
                  session.execute(select(_SNAP.c.id, _SNAP.c.account_id, _SNAP.c.taken_on)
                                  .where(among(_SNAP.c.account_id, by_account),
-                                        _SNAP.c.is_latest.is_(True)))} if by_account else {}
+                                        _SNAP.c.is_latest.is_(True))).all()} if by_account else {}
     shares: dict[int, dict[str, dict[str, float]]] = {sid: {} for sid in snapshots}
     if snapshots:
         for sid, dimension, key, share in session.execute(
                 select(_SHARE.c.snapshot_id, _SHARE.c.dimension, _SHARE.c.key,
-                       _SHARE.c.share).where(among(_SHARE.c.snapshot_id, snapshots))):
+                       _SHARE.c.share).where(among(_SHARE.c.snapshot_id, snapshots))).all():
             shares[sid].setdefault(dimension, {})[key] = share
     for sid, (account_id, taken_on) in snapshots.items():
         if account_id in by_account:

@@ -24,6 +24,9 @@ FIGURES = (*COUNTS, "figures_on")
 DENORMALISED = ("followers_total", "engagement_rate", "search_text", "audience_female",
                 "audience_top_country", *AGE_COLUMNS.values())
 SITES = ("blog", "podcast", "newsletter", "other")
+_FIELD_SET = frozenset(PERSON_FIELDS)
+_AGE_BANDS = tuple(AGE_COLUMNS)  # in the order of their columns in DENORMALISED
+_NO_AUDIENCE = (None,) * (2 + len(AGE_COLUMNS))
 
 
 def _derived_url(key: tuple[str, str]) -> str | None:
@@ -88,7 +91,7 @@ class Person:
         person = cls(-row.line, new=True)
         person.row = row.line
         given = row.person
-        person.values = {f: given[f] for f in PERSON_FIELDS if given.get(f) is not None}
+        person.values = {f: v for f, v in given.items() if v is not None and f in _FIELD_SET}
         accounts = person.accounts
         for spec in row.accounts:
             key = (spec["platform"], spec["handle"])
@@ -181,6 +184,10 @@ class Person:
 
     def denormalised(self) -> dict[str, Any]:
         """refresh_denormalised's values, computed from this state."""
+        return dict(zip(DENORMALISED, self.denormalised_values(), strict=True))
+
+    def denormalised_values(self) -> tuple:
+        """The same values, in DENORMALISED order (what the bulk writes take)."""
         values = self.values
         followers, rate = 0, None
         words = [values.get("display_name"), values.get("legal_name"), values.get("email")]
@@ -190,20 +197,17 @@ class Person:
             if found_rate is not None and (rate is None or found_rate > rate):
                 rate = found_rate
             words.append(account["handle"])
-        found = {"followers_total": followers, "engagement_rate": rate,
-                 "search_text": " ".join([str(w).lower() for w in words if w])}
+        search_text = " ".join([str(w).lower() for w in words if w])
+        if not self.latest:
+            return (followers, rate, search_text, *_NO_AUDIENCE)
         shares: dict[str, dict[str, float]] = {}
-        if self.latest:
-            with_audience = [(self.accounts[k].get("followers") or 0,
-                              self.accounts[k].get("id", 0), v[2])
-                             for k, v in self.latest.items() if k in self.accounts]
-            if with_audience:
-                shares = max(with_audience, key=lambda t: (t[0], t[1]))[2]
-        found["audience_female"] = shares.get("gender", {}).get("female")
+        with_audience = [(self.accounts[k].get("followers") or 0,
+                          self.accounts[k].get("id", 0), v[2])
+                         for k, v in self.latest.items() if k in self.accounts]
+        if with_audience:
+            shares = max(with_audience, key=lambda t: (t[0], t[1]))[2]
         countries = shares.get("country")
-        found["audience_top_country"] = (
-            min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None)
+        top = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
         ages = shares.get("age", {})
-        for band, column in AGE_COLUMNS.items():
-            found[column] = ages.get(band)
-        return found
+        return (followers, rate, search_text, shares.get("gender", {}).get("female"), top,
+                *[ages.get(band) for band in _AGE_BANDS])

@@ -58,6 +58,8 @@ _PEOPLE_COLUMNS = ("id", *PERSON_FIELDS, *DENORMALISED, "owner_id", "created_by_
                    "data_source_detail", "import_id", "created_at", "updated_at",
                    "data_source", "lawful_basis", "version")
 _PEOPLE_CONSTANTS = ("import", "legitimate_interest", 1)
+_PEOPLE_UPDATES = (*PERSON_FIELDS, *DENORMALISED, "version", "updated_at")
+_ACCOUNT_UPDATES = ("profile_url", *COUNTS, "figures_on", "version", "updated_at")
 _ACCOUNT_COLUMNS = ("id", "influencer_id", "platform", "handle", "profile_url", *FIGURES,
                     "created_at", "updated_at", "created_by_id", "version")
 _SNAPSHOT_COLUMNS = ("id", "account_id", "influencer_id", "taken_on", "followers",
@@ -81,6 +83,12 @@ class Importer:
         self.today = date.today()
         self.postgresql = db.engine.dialect.name == "postgresql"
         self.tag_ids: dict[str, int] = {}
+        # A bulk load (import_bulk.py): no secondary index to spare, updates set every
+        # column in one statement.
+        self.bulk = False
+        # The tables were empty when the bulk load began: a row can only match people
+        # this file created, which `same_as` names (import_bulk.KEEP_WHEN_EMPTY).
+        self.only_own_people = False
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -104,7 +112,7 @@ class Importer:
             else:
                 problems.extend(item)
                 self.counts["rejected"] += 1
-        matches = find_matches(rows) if rows else {}
+        matches = find_matches(rows, by_keys=not self.only_own_people) if rows else {}
         people = load_people({i for found in matches.values() for i in found if i > 0}
                             | {self._person_at(r.same_as) for r in rows if r.same_as} - {0})
         created: dict[int, Person] = {}
@@ -208,9 +216,8 @@ class Importer:
             values["kind"] = values.get("kind") or "other"
             values["status"] = values.get("status") or "prospect"
             born = values.get("date_of_birth")
-            found = person.denormalised()
             rows.append((person.id, *[values.get(f) for f in PERSON_VALUES], day(born),
-                         *[found[f] for f in DENORMALISED], user, user, self.detail,
+                         *person.denormalised_values(), user, user, self.detail,
                          self.imp.id, stamp, stamp, *_PEOPLE_CONSTANTS))
         raw.insert("influencer", _PEOPLE_COLUMNS, rows)
 
@@ -266,6 +273,11 @@ class Importer:
     def _update_people(self, people: list[Person], now) -> None:
         if not people:
             return
+        accounts = [(p, a) for p in people for a in p.accounts.values()
+                    if a.get("id") in p.account_before and p.account_before[a["id"]]]
+        if self.bulk:
+            self._update_all_columns(people, accounts, now)
+            return
         session = db.session
         # Only the columns that changed are set (each one set costs its indexes' upkeep),
         # so the rows are grouped by the columns they set: one executemany per group.
@@ -278,12 +290,23 @@ class Importer:
             groups.setdefault(tuple(sorted(values)), []).append(row)
         for rows in groups.values():
             session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
-        accounts = [{"b_id": a["id"], **{f: a.get(f) for f in ("profile_url", *FIGURES)},
-                     "version": a.get("version", 1) + 1, "updated_at": now}
-                    for p in people for a in p.accounts.values()
-                    if a.get("id") in p.account_before and p.account_before[a["id"]]]
-        if accounts:
-            session.execute(update(_ACC).where(_ACC.c.id == bindparam("b_id")), accounts)
+        self.raw.update("social_account", _ACCOUNT_UPDATES, [
+            (*[a.get(f) for f in _ACCOUNT_UPDATES[:-3]], self.raw.day(a.get("figures_on")),
+             a.get("version", 1) + 1, self.raw.ts(now), a["id"]) for _p, a in accounts])
+
+    def _update_all_columns(self, people: list[Person], accounts: list, now) -> None:
+        """A bulk load's updates: every column of the person at once, one statement."""
+        raw = self.raw
+        stamp, day = raw.ts(now), raw.day
+        rows = []
+        for p in people:
+            values = p.values
+            rows.append((*[values.get(f) for f in PERSON_VALUES], day(values.get(
+                "date_of_birth")), *p.denormalised_values(), p.version + 1, stamp, p.id))
+        raw.update("influencer", _PEOPLE_UPDATES, rows)
+        raw.update("social_account", _ACCOUNT_UPDATES, [
+            (*[a.get(f) for f in _ACCOUNT_UPDATES[:-3]], day(a.get("figures_on")),
+             a.get("version", 1) + 1, stamp, a["id"]) for _p, a in accounts])
 
     def _link_tags(self, new_people: list[Person], changed: list[Person]) -> None:
         wanted = [(p.id, name.casefold()) for p in new_people for name in p.tags.values()]

@@ -204,17 +204,20 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     importer = Importer(imp, dry_run, user_id)
     expected = _expected_lines(imp.stored_path, imp.size_bytes)
     bulk = None if dry_run else _bulk_load(expected)
+    importer.bulk = bulk is not None
     try:
         _stream(imp, importer, progress, expected, bulk)
     except ReadError as error:
         db.session.rollback()
         if bulk is not None:  # the one transaction is gone: nothing was written
+            bulk.forget()
             importer.counts.clear()
         _finish(db.session.get(Import, imp_id), importer, "failed", str(error))
         raise ServiceError(_(error.template, **error.params)) from error
     except Exception as error:
         db.session.rollback()
         if bulk is not None:
+            bulk.forget()
             importer.counts.clear()
         _finish(db.session.get(Import, imp_id), importer, "failed", str(error)[:500])
         raise
@@ -242,6 +245,7 @@ def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | N
                            {int(k): v for k, v in imp.mapping.items()}, BATCH)
     if bulk is not None:
         bulk.start()
+        importer.only_own_people = bulk.empty
     total = 0
     with contextlib.closing(batches), _young_collections_only():
         for number, (batch, total) in enumerate(batches, 1):
@@ -277,7 +281,13 @@ def _progress_path(imp_id: int) -> Path:
 
 
 def _write_progress(imp_id: int, percent: int) -> None:
-    _progress_path(imp_id).write_text(str(percent), encoding="ascii")
+    # Three bytes written over the last three, never truncated: a reader sees a whole
+    # number, and ext4 does not flush a file rewritten after truncation on close (7 ms).
+    fd = os.open(_progress_path(imp_id), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, f"{max(0, min(percent, 999)):3d}".encode("ascii"), 0)
+    finally:
+        os.close(fd)
 
 
 def live_progress(imp: Import) -> int:
