@@ -43,7 +43,7 @@ from app.import_wizard.forms import (
 )
 from app.models import Import, ImportProblem
 from app.security import role_required
-from app.services import ServiceError
+from app.services import ServiceError, import_revert
 from app.services import imports as service
 from app.services.pagination import paginate, parse_page
 
@@ -327,7 +327,7 @@ def revert(import_id: int):
         flash(_("Only an import that wrote something can be reverted."), "error")
         return redirect(_next_url(imp))
     try:
-        service.revert(imp, current_user)
+        import_revert.revert(imp, current_user)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 
 from app.extensions import db
 from app.imports.handles import N_
@@ -34,7 +34,6 @@ from app.models import (
     Influencer,
     SocialAccount,
     Tag,
-    influencer_tag,
 )
 from app.models.base import utcnow
 from app.models.imports import VALUE_LIMIT
@@ -357,51 +356,6 @@ class Importer:
                 {"import_id": self.imp.id, "line": p.line, "column": p.column[:VALUE_LIMIT],
                  "value": p.value[:VALUE_LIMIT], "reason": p.reason[:VALUE_LIMIT]}
                 for p in problems])
-
-
-_DATES = {"date_of_birth", "figures_on"}
-
-
-def _unjson(field: str, value: Any) -> Any:
-    return date.fromisoformat(value) if field in _DATES and isinstance(value, str) else value
-
-
-def undo_change(change: ImportChange) -> None:
-    """Put back what one real run changed on one existing influencer (revert)."""
-    from app.services.influencers import _mark_latest, refresh_denormalised
-
-    session = db.session
-    before = change.before or {}
-    person = before.get("person") or {}
-    if person:
-        session.execute(update(_INF).where(_INF.c.id == change.influencer_id).values(
-            {k: _unjson(k, v) for k, v in person.items()}))
-    for account_id, saved in (before.get("accounts") or {}).items():
-        session.execute(update(_ACC).where(_ACC.c.id == int(account_id)).values(
-            {k: _unjson(k, v) for k, v in saved.items()}))
-    if change.created_account_ids:
-        session.execute(delete(_ACC).where(_ACC.c.id.in_(change.created_account_ids)))
-    if before.get("snapshot_ids"):
-        session.execute(delete(_SNAP).where(_SNAP.c.id.in_(before["snapshot_ids"])))
-    added = {t.casefold() for t in before.get("tags_added") or []}
-    if added:
-        tag_ids = [i for i, name in session.execute(select(Tag.id, Tag.name).join(
-            influencer_tag, influencer_tag.c.tag_id == Tag.id).where(
-            influencer_tag.c.influencer_id == change.influencer_id)) if name.casefold() in added]
-        session.execute(delete(influencer_tag).where(
-            influencer_tag.c.influencer_id == change.influencer_id,
-            influencer_tag.c.tag_id.in_(tag_ids)))
-    session.expire_all()
-    influencer = session.get(Influencer, change.influencer_id)
-    if influencer is None:
-        return
-    for account in influencer.accounts:
-        if account.snapshots:
-            latest = max(account.snapshots, key=lambda s: (s.taken_on, s.id))
-            for snapshot in account.snapshots:
-                _mark_latest(snapshot, snapshot is latest)
-    refresh_denormalised(influencer)
-    session.flush()
 
 
 def _json(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""CSV import of influencers: upload, preview, dry run, import, revert.
+"""CSV import of influencers: upload, preview, dry run, import (the revert: import_revert.py).
 
 No Flask request needed: the CLI and the background job call the same functions. The file
 is copied under the instance folder (named by the import id, never by the user's name),
@@ -29,26 +29,18 @@ from app.imports.mapping import headers_signature, is_field, suggest_mapping
 from app.imports.reading import SAMPLE_SIZE, ReadError, open_rows, read_header, sniff
 from app.imports.rows import neutralise_formula
 from app.models import (
-    AudienceShare,
-    AudienceSnapshot,
     AuditEvent,
-    Contract,
     Import,
-    ImportChange,
     ImportProblem,
-    Influencer,
     SavedMapping,
-    SocialAccount,
     User,
-    influencer_tag,
 )
 from app.models.base import utcnow
 from app.models.imports import IMPORT_MODES
 from app.services import ServiceError
-from app.services.audit import acting_as
 from app.services.exports import drain
 from app.services.import_bulk import BulkLoad, worth_it
-from app.services.import_writer import Importer, undo_change
+from app.services.import_writer import Importer
 
 BATCH = 2000
 CHUNK = 1 << 20
@@ -328,35 +320,6 @@ def _audit(imp: Import, action: str, user_id: int | None) -> None:
                                   **{k: [None, n] for k, n in imp.counts().items()},
                                   "file": [None, imp.filename]}))
     db.session.commit()
-
-
-# --- revert ------------------------------------------------------------------------------
-
-def revert(imp: Import, user: User | None) -> None:
-    """Remove the people the import created, give the ones it updated their values back."""
-    if imp.status == "reverted":
-        raise ServiceError(_("This import has already been reverted."))
-    if imp.dry_run or imp.status not in {"done", "failed"}:
-        raise ServiceError(_("Only an import that wrote something can be reverted."))
-    session = db.session
-    created = select(Influencer.id).where(Influencer.import_id == imp.id)
-    if session.scalar(select(Contract.id).where(Contract.influencer_id.in_(created)).limit(1)):
-        raise ServiceError(_("This import cannot be reverted: someone it created has a "
-                             "contract, which must be kept."))
-    changes = session.scalars(select(ImportChange).where(ImportChange.import_id == imp.id)
-                              .order_by(ImportChange.id.desc())).all()
-    with acting_as(user.id if user else None):
-        for change in changes:
-            undo_change(change)
-        for model in (AudienceShare, AudienceSnapshot, SocialAccount):
-            session.execute(delete(model).where(model.influencer_id.in_(created)))
-        session.execute(delete(influencer_tag).where(influencer_tag.c.influencer_id.in_(created)))
-        session.execute(delete(Influencer).where(Influencer.import_id == imp.id))
-        imp.status, imp.reverted_at = "reverted", utcnow()
-        imp.reverted_by_id = user.id if user else None
-        session.add(AuditEvent(user_id=user.id if user else None, entity_type="import",
-                               entity_id=imp.id, action="revert", changes=imp.counts()))
-        session.commit()
 
 
 # --- rejected rows -------------------------------------------------------------------------

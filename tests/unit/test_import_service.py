@@ -19,7 +19,7 @@ from app.models import (
     SocialAccount,
     influencer_tag,
 )
-from app.services import ServiceError, imports
+from app.services import ServiceError, import_revert, imports
 from app.services.influencers import refresh_denormalised
 from tests.factories import make_influencer, make_user
 
@@ -167,19 +167,19 @@ def test_revert_puts_everything_back(db, tmp_path):
     imp, report = _run(tmp_path, FRENCH, user)
     assert report["created"] == 1 and report["updated"] == 2
     assert _tables() != before
-    imports.revert(imp, user)
+    import_revert.revert(imp, user)
     db.session.expire_all()
     assert _tables() == before
     assert imp.status == "reverted"
     with pytest.raises(ServiceError):
-        imports.revert(imp, user)
+        import_revert.revert(imp, user)
 
 
 def test_dry_run_cannot_be_reverted(db, tmp_path):
     user = make_user("admin")
     imp, _report = _run(tmp_path, FRENCH, user, dry_run=True)
     with pytest.raises(ServiceError):
-        imports.revert(imp, user)
+        import_revert.revert(imp, user)
 
 
 def test_unreadable_file_writes_nothing(db, tmp_path):
@@ -236,7 +236,7 @@ def test_revert_refused_when_someone_it_created_has_a_contract(db, tmp_path):
     create_contract({"brand_id": make_brand().id, "influencer_id": created[0].id,
                      "title": "Ambassade"}, user)
     with force_locale("en"), pytest.raises(ServiceError, match="has a contract"):
-        imports.revert(imp, user)
+        import_revert.revert(imp, user)
     db.session.rollback()
     assert db.session.get(Influencer, created[0].id) is not None
     assert db.session.get(Import, imp.id).status == "done"
