@@ -41,7 +41,7 @@ from app.models.influencer import (
     PLATFORMS,
     STATUSES,
 )
-from app.services.influencers import OUTREACH_KINDS
+from app.services.interactions import OUTREACH_KINDS
 
 
 def not_future(form, field):

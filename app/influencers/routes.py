@@ -30,7 +30,7 @@ from app.influencers.forms import (
 from app.models import Influencer, SocialAccount, User
 from app.models.influencer import AGE_BANDS, GENDERS
 from app.security import role_required, safe_next_url
-from app.services import Conflict, NotFound, ServiceError, gdpr, score_explain
+from app.services import Conflict, NotFound, ServiceError, gdpr, interactions, score_explain
 from app.services import influencers as service
 from app.services.pagination import paginate
 
@@ -111,7 +111,7 @@ def _render_profile(influencer: Influencer, interaction_form: InteractionForm | 
     return render_template(
         "influencers/show.html", influencer=influencer,
         charts={a.id: _audience_charts(a) for a in influencer.accounts},
-        timeline=service.timeline(influencer), recent=service.history(influencer, 50),
+        timeline=interactions.timeline(influencer), recent=service.history(influencer, 50),
         interaction_form=form, erase_form=EraseForm(formdata=None),
         do_not_contact=do_not_contact, today=date.today(),
         explanation=score_explain.explain(influencer.id),
@@ -330,7 +330,7 @@ def add_interaction(influencer_id: int):
         moment = (datetime.now(UTC) if when == date.today()
                   else datetime.combine(when, time(12, 0), UTC))
         try:
-            service.add_interaction(influencer, form.kind.data, form.summary.data, moment,
+            interactions.add_interaction(influencer, form.kind.data, form.summary.data, moment,
                                     form.follow_up_on.data, current_user)
         except ServiceError as error:
             form.form_errors.append(str(error))
@@ -346,10 +346,10 @@ def add_interaction(influencer_id: int):
 def follow_up_done(influencer_id: int, interaction_id: int):
     influencer = _load(influencer_id)
     try:
-        interaction = service.get_interaction(influencer, interaction_id)
+        interaction = interactions.get_interaction(influencer, interaction_id)
     except NotFound:
         abort(404)
-    service.mark_follow_up_done(interaction)
+    interactions.mark_follow_up_done(interaction)
     flash(_("Follow-up marked as done."), "success")
     return redirect(safe_next_url(request.form.get("next"))
                     or url_for("influencers.show", influencer_id=influencer.id,

@@ -1,4 +1,5 @@
-"""Writing influencers: identity, social accounts, audience snapshots, timeline, trash.
+"""Writing influencers: identity, social accounts, audience snapshots, trash (the timeline:
+interactions.py).
 
 Every function here owns its transaction (it commits, or rolls back and raises a
 ServiceError the user can act on). The audit trail is written by the flush listeners of
@@ -8,7 +9,7 @@ app.services.audit; only tag changes, which are not columns, are logged by hand 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -24,13 +25,12 @@ from app.models import (
     AudienceSnapshot,
     AuditEvent,
     Influencer,
-    Interaction,
     SocialAccount,
     Tag,
     User,
 )
 from app.models.base import utcnow
-from app.models.influencer import AGE_COLUMNS, AUDIENCE_DIMENSIONS, INTERACTION_KINDS
+from app.models.influencer import AGE_COLUMNS, AUDIENCE_DIMENSIONS
 from app.services import Conflict, NotFound, ServiceError
 from app.services.audit import acting_as, acting_user_id
 
@@ -45,7 +45,6 @@ ACCOUNT_FIELDS = (
     "followers", "following", "posts", "avg_likes", "avg_comments", "avg_views",
     "engagement_rate", "credibility", "figures_on",
 )
-OUTREACH_KINDS = frozenset(INTERACTION_KINDS) - {"note"}
 SHARE_TOLERANCE = 0.011  # rounded percentages typed by hand may add up to 100.1 %
 TAG_MAX = 60
 
@@ -87,15 +86,6 @@ def history(influencer: Influencer, limit: int = 200) -> list[AuditEvent]:
         .where(AuditEvent.influencer_id == influencer.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(limit)
-    ))
-
-
-def timeline(influencer: Influencer) -> list[Interaction]:
-    return list(db.session.scalars(
-        select(Interaction)
-        .options(selectinload(Interaction.user), selectinload(Interaction.campaign))
-        .where(Interaction.influencer_id == influencer.id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
     ))
 
 
@@ -405,35 +395,3 @@ def _copy_figures(account: SocialAccount, snapshot: AudienceSnapshot) -> None:
     if snapshot.credibility is not None:
         account.credibility = snapshot.credibility
     refresh_denormalised(account.influencer)
-
-
-# --- relationship timeline -------------------------------------------------------------
-
-def add_interaction(influencer: Influencer, kind: str, summary: str,
-                    occurred_at: datetime | None = None, follow_up_on: date | None = None,
-                    user: User | None = None) -> Interaction:
-    if kind not in INTERACTION_KINDS:
-        raise ServiceError(_("Unknown kind of interaction."))
-    if kind in OUTREACH_KINDS and influencer.status == "do_not_contact":
-        raise ServiceError(_("This person must not be contacted: only notes can be added."))
-    interaction = Interaction(
-        influencer_id=influencer.id, user_id=user.id if user else None, kind=kind,
-        summary=summary.strip(), occurred_at=occurred_at or utcnow(),
-        follow_up_on=follow_up_on,
-    )
-    db.session.add(interaction)
-    with acting_as(user.id if user else acting_user_id()):
-        db.session.commit()
-    return interaction
-
-
-def get_interaction(influencer: Influencer, interaction_id: int) -> Interaction:
-    interaction = db.session.get(Interaction, interaction_id)
-    if interaction is None or interaction.influencer_id != influencer.id:
-        raise NotFound(_("This interaction does not exist."))
-    return interaction
-
-
-def mark_follow_up_done(interaction: Interaction) -> None:
-    interaction.follow_up_done = True
-    db.session.commit()

@@ -15,7 +15,7 @@ from app.models import (
     Relationship,
     SocialAccount,
 )
-from app.services import Conflict, ServiceError, gdpr
+from app.services import Conflict, ServiceError, gdpr, interactions
 from app.services import influencers as service
 from tests import factories
 
@@ -148,10 +148,10 @@ def test_account_update_and_removal_refresh_totals(db):
 def test_do_not_contact_blocks_outreach_but_not_notes(db):
     influencer = _create(status="do_not_contact")
     with pytest.raises(ServiceError):
-        service.add_interaction(influencer, "email", "Hello")
-    note = service.add_interaction(influencer, "note", "Asked not to be contacted",
+        interactions.add_interaction(influencer, "email", "Hello")
+    note = interactions.add_interaction(influencer, "note", "Asked not to be contacted",
                                    follow_up_on=date(2030, 1, 1))
-    service.mark_follow_up_done(note)
+    interactions.mark_follow_up_done(note)
     assert note.follow_up_done is True
 
 
@@ -180,7 +180,7 @@ def test_erase_leaves_no_personal_value_anywhere(db):
                          city="Roubaix", notes="Aime les chats")
     other = factories.make_influencer()
     service.add_snapshot(influencer.accounts[0], date(2024, 1, 1), SHARES)
-    service.add_interaction(influencer, "email", "Sent the brief to camille@exemple.fr")
+    interactions.add_interaction(influencer, "email", "Sent the brief to camille@exemple.fr")
     _db.session.add(Relationship(source_id=influencer.id, target_id=other.id, kind="follows"))
     _db.session.commit()
     service.update_influencer(influencer, {"email": "camille.d@exemple.fr"},
@@ -211,7 +211,7 @@ def test_erase_leaves_no_personal_value_anywhere(db):
 def test_export_holds_everything(db):
     influencer = _create()
     service.add_snapshot(influencer.accounts[0], date(2024, 1, 1), SHARES)
-    service.add_interaction(influencer, "call", "First call")
+    interactions.add_interaction(influencer, "call", "First call")
     data = gdpr.export(influencer)
     assert data["influencer"]["email"] == "camille@exemple.fr"
     assert len(data["social_accounts"]) == 2
