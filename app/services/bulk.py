@@ -74,7 +74,6 @@ class RawInserter:
             self.session.execute(insert(db.metadata.tables[table]),
                                  [dict(zip(columns, row, strict=True)) for row in rows])
 
-
     def update(self, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
         """`UPDATE table SET columns… WHERE id = ?` for each row: the values in `columns`
         order, then the id. One prepared statement for every row, below SQLAlchemy."""

@@ -272,40 +272,32 @@ class Importer:
     def _update_people(self, people: list[Person], now) -> None:
         if not people:
             return
-        accounts = [(p, a) for p in people for a in p.accounts.values()
+        raw = self.raw
+        stamp = raw.ts(now)
+        accounts = [(*[a.get(f) for f in _ACCOUNT_UPDATES[:-3]], raw.day(a.get("figures_on")),
+                     a.get("version", 1) + 1, stamp, a["id"])
+                    for p in people for a in p.accounts.values()
                     if a.get("id") in p.account_before and p.account_before[a["id"]]]
         if self.bulk:
-            self._update_all_columns(people, accounts, now)
-            return
-        session = db.session
-        # Only the columns that changed are set (each one set costs its indexes' upkeep),
-        # so the rows are grouped by the columns they set: one executemany per group.
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for p in people:
-            values = {f: p.values.get(f) for f in p.before}
-            values.update((f, v) for f, v in p.denormalised().items()
-                          if not same_value(p.stored.get(f), v))
-            row = {"b_id": p.id, **values, "version": p.version + 1, "updated_at": now}
-            groups.setdefault(tuple(sorted(values)), []).append(row)
-        for rows in groups.values():
-            session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
-        self.raw.update("social_account", _ACCOUNT_UPDATES, [
-            (*[a.get(f) for f in _ACCOUNT_UPDATES[:-3]], self.raw.day(a.get("figures_on")),
-             a.get("version", 1) + 1, self.raw.ts(now), a["id"]) for _p, a in accounts])
-
-    def _update_all_columns(self, people: list[Person], accounts: list, now) -> None:
-        """A bulk load's updates: every column of the person at once, one statement."""
-        raw = self.raw
-        stamp, day = raw.ts(now), raw.day
-        rows = []
-        for p in people:
-            values = p.values
-            rows.append((*[values.get(f) for f in PERSON_VALUES], day(values.get(
-                "date_of_birth")), *p.denormalised_values(), p.version + 1, stamp, p.id))
-        raw.update("influencer", _PEOPLE_UPDATES, rows)
-        raw.update("social_account", _ACCOUNT_UPDATES, [
-            (*[a.get(f) for f in _ACCOUNT_UPDATES[:-3]], day(a.get("figures_on")),
-             a.get("version", 1) + 1, stamp, a["id"]) for _p, a in accounts])
+            # No secondary index to spare: every column of the person, one statement.
+            raw.update("influencer", _PEOPLE_UPDATES, [
+                (*[p.values.get(f) for f in PERSON_VALUES], raw.day(p.values.get(
+                    "date_of_birth")), *p.denormalised_values(), p.version + 1, stamp, p.id)
+                for p in people])
+        else:
+            # Only the columns that changed are set (each one set costs its indexes'
+            # upkeep), so the rows are grouped by the columns they set: one executemany
+            # per group.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for p in people:
+                values = {f: p.values.get(f) for f in p.before}
+                values.update((f, v) for f, v in p.denormalised().items()
+                              if not same_value(p.stored.get(f), v))
+                row = {"b_id": p.id, **values, "version": p.version + 1, "updated_at": now}
+                groups.setdefault(tuple(sorted(values)), []).append(row)
+            for rows in groups.values():
+                db.session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
+        raw.update("social_account", _ACCOUNT_UPDATES, accounts)
 
     def _link_tags(self, new_people: list[Person], changed: list[Person]) -> None:
         wanted = [(p.id, name.casefold()) for p in new_people for name in p.tags.values()]
