@@ -65,7 +65,7 @@ def find_matches(rows: list[NormalisedRow], by_keys: bool = True) -> dict[int, s
     found: dict[int, set[int]] = {}
     for row in rows:
         hits: set[int] = set()
-        for key in row.identity_keys():
+        for key in row.identity_keys() if by_keys else ():
             if key[0] == "account":
                 if key[1:] in by_account:
                     hits.add(by_account[key[1:]])
