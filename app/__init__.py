@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from app.config import DEV_SECRET, Config
+
+if TYPE_CHECKING:  # Flask is imported by create_app: the plain-Python packages (app/imports,
+    # app/scoring) load without it, e.g. in an import's reading process (20 MB less).
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Config | None = None) -> Flask:
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=config.INSTANCE_PATH if config else os.environ.get(

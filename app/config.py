@@ -99,6 +99,9 @@ class Config:
         # Imports of at least this many rows, into tables holding no more influencers than
         # the file has rows, build their indexes once at the end (app/services/import_bulk).
         self.RELAIS_IMPORT_BULK_ROWS = _int("RELAIS_IMPORT_BULK_ROWS", 5000)
+        # Files of at least this many rows are read and normalised in a second process
+        # while this one writes (app/imports/parse_ahead.py): starting it costs ~1 s.
+        self.RELAIS_IMPORT_AHEAD_ROWS = _int("RELAIS_IMPORT_AHEAD_ROWS", 5000)
 
         self.TESTING = False
 

@@ -33,8 +33,9 @@ class KeyTable:
     __slots__ = ("hashes", "groups", "mask", "used")
 
     def __init__(self, capacity: int = 1 << 14) -> None:
-        self.hashes = array("q", bytes(8 * capacity))  # 0 marks an empty slot
-        self.groups = array("i", bytes(4 * capacity))  # line numbers fit in 31 bits
+        # Zero-filled by repetition: no temporary bytes object as big as the array.
+        self.hashes = array("q", [0]) * capacity  # 0 marks an empty slot
+        self.groups = array("i", [0]) * capacity  # line numbers fit in 31 bits
         self.mask = capacity - 1
         self.used = 0
 

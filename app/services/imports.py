@@ -26,6 +26,7 @@ from sqlalchemy import delete, select, update
 from app.extensions import db
 from app.imports.batches import read_batches
 from app.imports.mapping import headers_signature, is_field, suggest_mapping
+from app.imports.parse_ahead import batches_ahead
 from app.imports.reading import SAMPLE_SIZE, ReadError, open_rows, read_header, sniff
 from app.imports.rows import neutralise_formula
 from app.models import (
@@ -233,13 +234,17 @@ def _bulk_load(expected: int) -> BulkLoad | None:
 def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | None,
             expected: int, bulk: BulkLoad | None = None) -> None:
     imp_id = imp.id
-    batches = read_batches(imp.stored_path, imp.encoding, imp.delimiter,
-                           {int(k): v for k, v in imp.mapping.items()}, BATCH)
-    if bulk is not None:
-        bulk.start()
-        importer.only_own_people = bulk.empty
+    # A big file is read in a second process, a batch ahead of the writes; it starts now,
+    # while the bulk load drops its indexes.
+    ahead = expected >= current_app.config.get("RELAIS_IMPORT_AHEAD_ROWS", 5000)
+    batches = (batches_ahead if ahead else read_batches)(
+        imp.stored_path, imp.encoding, imp.delimiter,
+        {int(k): v for k, v in imp.mapping.items()}, BATCH)
     total = 0
     with contextlib.closing(batches), _young_collections_only():
+        if bulk is not None:
+            bulk.start()
+            importer.only_own_people = bulk.empty
         for number, (batch, total) in enumerate(batches, 1):
             if bulk is None:
                 _flush(imp_id, importer, batch, total, expected, progress)
