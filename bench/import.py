@@ -8,9 +8,10 @@
 
 Generates the French-Excel file of bench/import_parse.py (cp1252, `;`, 10 % duplicate
 people, 2 % bad rows), creates the schema in a fresh database, then times
-`imports.create_import` + `imports.run` (upsert, real run) and prints rows/s and the
-process's peak memory (ru_maxrss): parsing, lookups, writes and, for this big file into an
-empty database, the bulk load's index builds (app/services/import_bulk.py) all count.
+`imports.create_import` + `imports.run` (upsert, real run) and prints rows/s and the peak
+memory of the importing process and its reading process together (bench/memory.py):
+reading, lookups, writes and, for this big file into an empty database, the bulk load's
+index builds (app/services/import_bulk.py) all count.
 
 Then the floor (up to 200 000 rows, or with --floor; --no-floor skips it): the same import
 again into a second fresh database with its writes recorded, and those writes alone
