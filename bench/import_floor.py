@@ -9,7 +9,7 @@ PostgreSQL), `BulkLoad.finish` (indexes, search index, key checks), the commit a
 `after_commit` (VACUUM). Nothing is read, parsed, de-duplicated or decided: the time is
 what the database alone takes to store what this import stores, the fastest any
 importer could go on this machine with this schema. A lower bound: the few statements an
-import sends outside `RawInserter` (its lookups, the rejected rows, the 49 updates of
+import sends outside `RawInserter` (its lookups, the rejected rows, the updates of
 superseded snapshots, tags) are left out.
 """
 
