@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from app.services import ServiceError
+from app.core.errors import ServiceError
 
 users_cli = AppGroup("users", help="Team members.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
@@ -48,7 +48,7 @@ def fail(message: str) -> None:
 def create_user_command(email: str, role: str, name: str, locale: str | None,
                         password_stdin: bool) -> None:
     """Create a user. The password is prompted for (twice), or read from stdin."""
-    from app.services import users
+    from app.auth import users
 
     if password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
@@ -71,7 +71,7 @@ def create_user_command(email: str, role: str, name: str, locale: str | None,
 @in_english
 def seed_command(count: int, seed: int, if_empty: bool) -> None:
     """Fill the database with a realistic French demo (brands, influencers, audiences…)."""
-    from app.services import demo
+    from app.demo import seed as demo
 
     if if_empty and not demo.is_empty():
         click.echo("The database already has data; demo not seeded.")
@@ -96,7 +96,7 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
 @in_english
 def backup_command(file: str) -> None:
     """Copy the whole database to FILE (SQLite backup API, or pg_dump for PostgreSQL)."""
-    from app.services import backup
+    from app.core import backup
 
     try:
         backup.backup_to(file)
@@ -114,7 +114,7 @@ def export_influencers_command(file: str, delimiter: str) -> None:
     """Write every influencer to FILE as CSV (UTF-8 with BOM), one row per social account."""
     import os
 
-    from app.services import exports
+    from app.influencers import export as exports
 
     if os.path.isdir(file):
         fail(f"{file} is a directory; give a file name.")
@@ -160,7 +160,7 @@ def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: st
     """Import influencers from a CSV FILE (exit 0 when it was read, even with rejected rows)."""
     import os
 
-    from app.services import imports
+    from app.imports import service as imports
 
     user = _import_user(as_email)
     try:
@@ -226,7 +226,7 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
                            delimiter: str | None, as_json: bool) -> None:
     """Import relationships from a CSV FILE: source, target (handles, profile addresses or
     emails), kind, weight. Unknown people are reported, never created."""
-    from app.services import network_import
+    from app.network import relationship_import as network_import
 
     report = _read_file_or_fail(file, network_import.import_relationships,
                                 encoding=encoding, delimiter=delimiter, dry_run=dry_run)
@@ -242,7 +242,7 @@ def import_network_command(file: str, dry_run: bool, encoding: str | None,
 def score_network_command(as_json: bool) -> None:
     """Rescore every influencer (network figures, reach, engagement, credibility) and
     store the run; prints its sizes, duration and the top 10."""
-    from app.services import scoring
+    from app.scoring import rescoring as scoring
 
     try:
         run = scoring.rescore()
@@ -275,7 +275,7 @@ def import_metrics_command(campaign_id: int, file: str, dry_run: bool, encoding:
     """Import operation metrics of campaign CAMPAIGN_ID from a CSV FILE (operation_id, or
     handle and date; impressions, reach, likes…). Exit 0 when the file was read, even with
     rejected rows."""
-    from app.services import campaign_metrics
+    from app.campaigns.operations import metrics_import as campaign_metrics
 
     report = _read_file_or_fail(
         file, functools.partial(campaign_metrics.import_metrics, campaign_id),
@@ -294,7 +294,8 @@ def import_metrics_command(campaign_id: int, file: str, dry_run: bool, encoding:
 def campaign_report_command(campaign_id: int, as_json: bool) -> None:
     """Print the KPIs of campaign CAMPAIGN_ID: totals, budget, targets met or not, per
     platform (money in the campaign's currency, rates as shares in JSON)."""
-    from app.services import NotFound, campaign_report
+    from app.campaigns.report import service as campaign_report
+    from app.core.errors import NotFound
 
     try:
         report = campaign_report.campaign_report(campaign_id)
@@ -321,10 +322,10 @@ def render_contract_command(contract_id: int, output: str) -> None:
     import hashlib
     from pathlib import Path
 
-    from app.contracts.render import render_pdf
-    from app.services import NotFound
-    from app.services.contract_workflow import current_document
-    from app.services.contracts import get_contract
+    from app.contracts.rendering import render_pdf
+    from app.contracts.terms import get_contract
+    from app.contracts.workflow import current_document
+    from app.core.errors import NotFound
 
     try:
         contract = get_contract(contract_id)

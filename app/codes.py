@@ -1,8 +1,9 @@
 """The codes stored in the database for influencers and their audiences.
 
-Plain constants with no import: the CSV library (app/imports) reads them without pulling
-in the ORM; the models and forms import them from here (app.models.influencer re-exports
-them). Human labels for each code are in app/i18n/labels.py.
+Plain constants with no import: the import's parsing (app/imports/parsing) reads them
+without pulling in the ORM; the models and forms import them from here
+(app.models.influencer re-exports them). Human labels for each code are in
+app/i18n/labels.py.
 """
 
 KINDS = (
@@ -23,4 +24,21 @@ INTERACTION_KINDS = (
 CAMPAIGN_INTERACTION = "campaign"
 AUDIENCE_DIMENSIONS = ("gender", "age", "country", "city", "language", "interest")
 GENDERS = ("female", "male", "other")
+# Brands' and campaigns' sectors. French influencer law (loi du 9 juin 2023, art. 4) bans
+# the promotion of some and restricts others: a contract in a banned sector cannot be
+# approved, a restricted one carries a warning (its text: app/brands/service.py).
+SECTORS = (
+    "cosmetics", "fashion", "food", "beverages", "alcohol", "sports", "culture", "travel",
+    "technology", "gaming", "finance", "crypto", "gambling", "health", "pharmaceuticals",
+    "aesthetic_surgery", "tobacco_nicotine", "automotive", "retail", "public_sector", "animals",
+    "other",
+)
+RESTRICTED_SECTORS = ("alcohol", "gambling", "crypto", "finance", "aesthetic_surgery",
+                      "tobacco_nicotine", "pharmaceuticals", "health", "animals")
+BANNED_SECTORS = ("aesthetic_surgery", "tobacco_nicotine")
+# An operation's figures, typed in or imported; the KPIs are computed from them.
+COUNT_METRICS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves",
+                 "clicks", "conversions")
+MONEY_METRICS = ("revenue", "cost")  # cents
+METRICS = (*COUNT_METRICS, *MONEY_METRICS)
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")

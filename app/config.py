@@ -74,6 +74,22 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = False
 
+        self._mail()
+        self.LANGUAGES = ["fr", "en"]
+        self.BABEL_DEFAULT_LOCALE = "fr"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
+        self.RELAIS_PAGE_SIZE = _int("RELAIS_PAGE_SIZE", 50)
+        # Imports of at least this many rows, into tables holding no more influencers than
+        # the file has rows, build their indexes once at the end (app/imports/bulk_load.py).
+        self.RELAIS_IMPORT_BULK_ROWS = _int("RELAIS_IMPORT_BULK_ROWS", 5000)
+        # Files of at least this many rows are read and normalised in a second process
+        # while this one writes (app/imports/parsing/parse_ahead.py): starting it costs ~1 s.
+        self.RELAIS_IMPORT_AHEAD_ROWS = _int("RELAIS_IMPORT_AHEAD_ROWS", 5000)
+
+        self.TESTING = False
+
+    def _mail(self) -> None:
+        """SMTP, emailed links, proxies and the signing links' lifetime."""
         # Signing links by email (contracts); without SMTP_HOST the links are shown to copy.
         # SMTP_TLS: starttls (default), ssl (implicit TLS, port 465) or none.
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
@@ -91,19 +107,6 @@ class Config:
         self.RELAIS_PROXIES = _int("RELAIS_PROXIES", 0)
         # How long a contract's signing links stay valid (1 to 90 days).
         self.RELAIS_SIGNING_DAYS = _int("RELAIS_SIGNING_DAYS", 14)
-
-        self.LANGUAGES = ["fr", "en"]
-        self.BABEL_DEFAULT_LOCALE = "fr"
-        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
-        self.RELAIS_PAGE_SIZE = _int("RELAIS_PAGE_SIZE", 50)
-        # Imports of at least this many rows, into tables holding no more influencers than
-        # the file has rows, build their indexes once at the end (app/services/import_bulk).
-        self.RELAIS_IMPORT_BULK_ROWS = _int("RELAIS_IMPORT_BULK_ROWS", 5000)
-        # Files of at least this many rows are read and normalised in a second process
-        # while this one writes (app/imports/parse_ahead.py): starting it costs ~1 s.
-        self.RELAIS_IMPORT_AHEAD_ROWS = _int("RELAIS_IMPORT_AHEAD_ROWS", 5000)
-
-        self.TESTING = False
 
 
 class TestConfig(Config):

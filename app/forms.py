@@ -57,7 +57,7 @@ def parse_number(text: str, whole: bool) -> float:
     return float(t) * factor
 
 
-class _TypedNumberField(StringField):
+class TypedNumberField(StringField):
     """A number typed as people write it; what they typed is shown back on errors."""
 
     def process_formdata(self, valuelist):
@@ -78,7 +78,7 @@ class _TypedNumberField(StringField):
         return "" if self.data is None else self.shown()
 
 
-class CountField(_TypedNumberField):
+class CountField(TypedNumberField):
     """A whole number of followers, posts…; `data` is an int or None."""
 
     def convert(self, raw: str) -> int:
@@ -91,7 +91,7 @@ class CountField(_TypedNumberField):
         return int(number)
 
 
-class PercentField(_TypedNumberField):
+class PercentField(TypedNumberField):
     """A percentage typed as "3,2" or "3.2 %"; `data` is the share (0.032) or None."""
 
     def convert(self, raw: str) -> float:
@@ -127,7 +127,7 @@ def parse_money(text: str) -> int:
     return (int(whole_part) * 100 + int((cents_part + "00")[:2])) * factor
 
 
-class MoneyField(_TypedNumberField):
+class MoneyField(TypedNumberField):
     """An amount typed as "1 200,50 €" or "15 k"; `data` is in cents (int) or None."""
 
     def convert(self, raw: str) -> int:

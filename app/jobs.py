@@ -3,7 +3,10 @@
 Storage: SQLite file in the instance folder by default (nothing else to start), Redis when
 `REDIS_URL` is set (team deployment, several workers), in-process and immediate when
 `RELAIS_JOBS_IMMEDIATE=1` (tests). The consumer runs as
-`huey_consumer app.jobs.huey` (`make run` starts one beside the web server).
+`huey_consumer app.worker.huey` (`make run` starts one beside the web server).
+
+Each feature declares its own tasks in its `tasks.py` (on this module's `huey`), and its
+views enqueue them; app/worker.py imports them all for the consumer.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def flask_app() -> Flask:
     return _flask_app
 
 
-def _job_app() -> Flask:
+def job_app() -> Flask:
     # Inline (immediate mode, tests) the job runs in the app that enqueued it; in a worker
     # there is none, and the worker's own app is used.
     if has_app_context():
@@ -58,78 +61,5 @@ def _job_app() -> Flask:
 
 @huey.task()
 def ping() -> str:
-    with _job_app().app_context():
+    with job_app().app_context():
         return "pong"
-
-
-@huey.task()
-def run_import(import_id: int, dry_run: bool) -> dict | None:
-    """Check (dry run) or import one uploaded file, recording progress on its Import row.
-
-    A fresh app context gives the job its own database session, as in a worker process.
-    """
-    with _job_app().app_context():
-        return _run_import(import_id, dry_run)
-
-
-def _run_import(import_id: int, dry_run: bool) -> dict | None:
-    from app.extensions import db
-    from app.models import Import
-    from app.services import ServiceError
-    from app.services import imports as service
-
-    imp = db.session.get(Import, import_id)
-    if imp is None:  # deleted while queued: nothing to do
-        log.warning("import %s vanished before its job ran", import_id)
-        return None
-
-    if imp.status != "running" or imp.started_at is not None:
-        # Taken off the queue meanwhile (app.services.imports.cancel_waiting), or run
-        # already: nothing to do.
-        log.warning("import %s is no longer queued; its job is skipped", import_id)
-        return None
-    # Marked "queued" by the wizard (app.services.imports.mark_queued): back to the step
-    # it came from, which the service accepts to run from.
-    imp.status = "uploaded" if dry_run else "checked"
-
-    def progress(percent: int) -> None:
-        # The service commits each batch with its progress; committing here too keeps the
-        # bar moving whatever the service does between batches.
-        current = db.session.get(Import, import_id)
-        if current is not None and current.progress != percent:
-            current.progress = max(0, min(100, int(percent)))
-            db.session.commit()
-
-    try:
-        return service.run(imp, dry_run=dry_run, progress=progress)
-    except ServiceError as error:
-        # The service has recorded the failure (status "failed", its reason) already.
-        log.info("import %s refused: %s", import_id, error)
-        return None
-
-
-@huey.task()
-def run_scoring(user_id: int | None) -> int | None:
-    """A full rescoring (app.services.scoring.rescore); the run row carries its progress.
-    → the run's id, or None when another run was in progress."""
-    with _job_app().app_context():
-        from app.extensions import db
-        from app.models import User
-        from app.services import ServiceError, scoring
-
-        user = db.session.get(User, user_id) if user_id else None
-        try:
-            return scoring.rescore(user=user).id
-        except ServiceError as error:
-            log.info("scoring refused: %s", error)
-            return None
-
-
-@huey.task()
-def render_contract_batch(batch_id: int) -> None:
-    """The ZIP of a campaign's contracts (app.services.contract_batches.run): the row
-    carries the progress the page polls."""
-    with _job_app().app_context():
-        from app.services import contract_batches
-
-        contract_batches.run(batch_id)

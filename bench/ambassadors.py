@@ -1,5 +1,5 @@
 """Benchmark: a campaign's candidates page and the ambassador proposal over the 2 000 best
-scores (issue 5, items 4-5: the proposal under 2 s for 2 000 candidates).
+scores (bar: the proposal under 2 s for 2 000 candidates).
 
     python -m bench.ambassadors                        # SQLite, a temporary file
     DATABASE_URL=postgresql+psycopg://… python -m bench.ambassadors   # PostgreSQL
@@ -36,8 +36,8 @@ BUDGET_MS = 2_000.0
 def _seed(app, count: int) -> None:
     """The demo data; the demo's last steps (sample contracts) are not what is measured, so
     a failure there does not stop the bench once the people and the network are in."""
+    from app.demo import seed as demo
     from app.extensions import db
-    from app.services import demo
 
     with app.app_context():
         db.create_all()
@@ -49,7 +49,7 @@ def _seed(app, count: int) -> None:
         except Exception as error:  # noqa: BLE001 - reported, and the bench goes on
             db.session.rollback()
             print(f"demo seed stopped after the network ({type(error).__name__}: {error})")
-            demo._after_bulk_load()  # statistics and sequences, as the seed would
+            demo.after_bulk_load()  # statistics and sequences, as the seed would
         db.session.add(bench_user())
         db.session.commit()
 
@@ -92,9 +92,9 @@ def _median(call, runs: int) -> tuple[float, object]:
 
 
 def _measure(app, campaign_id: int, runs: int) -> None:
+    from app.campaigns.candidates import ambassadors
     from app.extensions import db
     from app.models import Campaign
-    from app.services import ambassadors
 
     client = logged_in_client(app)
     with counting_statements(app) as counter:

@@ -1,5 +1,5 @@
 """Benchmark: the campaign report page for a campaign of 500 participants and 5 000
-operations with metrics (issue 4, item 8: ≤ 300 ms median, no N+1 queries).
+operations with metrics (bar: ≤ 300 ms median, no N+1 queries).
 
     python -m bench.campaign_report                       # SQLite, a temporary file
     DATABASE_URL=postgresql+psycopg://… python -m bench.campaign_report   # PostgreSQL

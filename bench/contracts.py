@@ -1,4 +1,4 @@
-"""Benchmark: contract PDFs (issue 6, item 9: one 4-page contract ≤ 0.5 s median; 200
+"""Benchmark: contract PDFs (bar: one 4-page contract ≤ 0.5 s median; 200
 contracts as one ZIP on every core, throughput per core printed).
 
     python -m bench.contracts                         # SQLite, a temporary file
@@ -10,7 +10,7 @@ legal data, five to seven operations, mixed pay with in-kind benefits, an agent 
 three, a minor on one in ten, English on one in four), renders one French contract
 `--runs` times after 3 warm-ups — a typical four-page contract (the bar's) and the richest
 seeded one (five pages) — median and p95 against the 0.5 s bar, then all
-200 into one ZIP with `app.contracts.batch.render_zip` on os.cpu_count() worker processes
+200 into one ZIP with `app.contracts.batch_render.render_zip` on os.cpu_count() worker processes
 (wall time including the workers' start, contracts/s and contracts/s per core).
 Exits 0 even over the bar: the figures decide.
 """
@@ -107,7 +107,7 @@ def typical() -> int:
 
 
 def single(contract_id: int, runs: int) -> tuple[float, float, float, int, int]:
-    from app.contracts.render import render_pdf
+    from app.contracts.rendering import render_pdf
     from app.extensions import db
     from app.models import Contract
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contracts", type=int, default=200)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args(argv)
-    from app.contracts.batch import render_zip
+    from app.contracts.batch_render import render_zip
 
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""End-to-end CSV import: file → database, at ≥ 20 000 rows/s (issue 3, item 11).
+"""End-to-end CSV import: file → database, against the bar of ≥ 20 000 rows/s.
 
     python -m bench.import                   # 100 000 rows, SQLite in a temporary folder
     python -m bench.import --rows 1000000    # and peak memory against the 300 MB bar
@@ -11,7 +11,7 @@ people, 2 % bad rows), creates the schema in a fresh database, then times
 `imports.create_import` + `imports.run` (upsert, real run) and prints rows/s and the peak
 memory of the importing process and its reading process together (bench/memory.py):
 reading, lookups, writes and, for this big file into an empty database, the bulk load's
-index builds (app/services/import_bulk.py) all count.
+index builds (app/imports/bulk_load.py) all count.
 
 Then the floor (up to 200 000 rows, or with --floor; --no-floor skips it): the same import
 again into a second fresh database with its writes recorded, and those writes alone
@@ -67,8 +67,8 @@ def _release(app) -> None:
 
 def _import(app, path: Path) -> tuple[float, dict]:
     from app.extensions import db
+    from app.imports import service as imports
     from app.models import User
-    from app.services import imports
 
     with app.app_context():
         user = db.session.get(User, 1)
@@ -82,8 +82,8 @@ def _floor(tmp: Path, path: Path, rows: int, elapsed: float) -> None:
     from sqlalchemy import select
 
     from app.extensions import db
+    from app.imports import service as imports
     from app.models import Tag, User
-    from app.services import imports
 
     recorded = tmp / "writes.pickle"
     app = _fresh_app(tmp / "recorded")

@@ -1,6 +1,6 @@
 """The database's own share of an import: its writes recorded, then replayed alone.
 
-`recording(path)` wraps `RawInserter.insert` and `.update` (app/services/bulk.py), through
+`recording(path)` wraps `RawInserter.insert` and `.update` (app/core/bulk.py), through
 which an import writes every row of the five tables it fills, and streams each call's
 rows to a file. `replay(path, …)` then runs those same calls, in the same order, into a
 fresh database, through the same code as the import's bulk load: `BulkLoad.start`
@@ -25,7 +25,7 @@ from pathlib import Path
 @contextlib.contextmanager
 def recording(path: Path) -> Iterator[None]:
     """Streams every RawInserter insert and update made inside the block to `path`."""
-    from app.services.bulk import RawInserter
+    from app.core.bulk import RawInserter
 
     insert, update = RawInserter.insert, RawInserter.update
     with open(path, "wb") as file:
@@ -62,11 +62,11 @@ def replay(path: Path, tags: list[tuple[int, str]]) -> tuple[dict[str, float], i
     recording back from disk is not timed."""
     from sqlalchemy import insert
 
+    from app.core.bulk import RawInserter
     from app.extensions import db
+    from app.imports.bulk_load import BulkLoad
+    from app.imports.writer import CACHE_KIB
     from app.models import Tag
-    from app.services.bulk import RawInserter
-    from app.services.import_bulk import BulkLoad
-    from app.services.import_writer import CACHE_KIB
 
     session = db.session
     if tags:

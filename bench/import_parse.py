@@ -6,8 +6,8 @@
 Generates a French-Excel-like file (cp1252, `;`, CRLF, "9,5 M", "12 400", "3,2 %",
 dd/mm/yyyy) with 10 % duplicate people and 2 % bad rows into a temporary directory, then
 times `sniff` + `open_rows` + `normalise_row` + `dedupe_within_file` over it and prints
-rows/s and the process's peak memory (ru_maxrss). No database: the end-to-end bar of
-issue 3 (≥ 20 000 rows/s with the writes) needs this stage well above it (≥ 60 000 rows/s).
+rows/s and the process's peak memory (ru_maxrss). No database: the end-to-end bar
+(≥ 20 000 rows/s with the writes) needs this stage well above it (≥ 60 000 rows/s).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.imports.dedupe import dedupe_within_file
-from app.imports.mapping import suggest_mapping
-from app.imports.reading import open_rows, sniff
-from app.imports.rows import ColumnPlan, NormalisedRow, normalise_row
+from app.imports.parsing.dedupe import dedupe_within_file
+from app.imports.parsing.mapping import suggest_mapping
+from app.imports.parsing.reading import open_rows, sniff
+from app.imports.parsing.rows import ColumnPlan, NormalisedRow, normalise_row
 
 HEADERS = ["Prénom", "Nom", "Réseau", "Compte", "Abonnés", "Taux d'engagement", "E-mail",
            "Ville", "Pays", "Catégorie", "Statut", "% Femmes", "18-24", "25-34",

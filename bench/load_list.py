@@ -1,4 +1,4 @@
-"""Load benchmark: the influencer list under concurrent use (design/quality.md).
+"""Load benchmark: the influencer list under concurrent use.
 
     python -m bench.load_list                                   # SQLite
     DATABASE_URL=postgresql+psycopg://… python -m bench.load_list   # PostgreSQL

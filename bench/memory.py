@@ -1,7 +1,7 @@
 """Peak memory of a process and its children together, sampled while a block runs.
 
 ru_maxrss gives each process's own peak; an import that reads its file in a second
-process (app/imports/parse_ahead.py) is two processes whose peaks need not coincide. A
+process (app/imports/parsing/parse_ahead.py) is two processes whose peaks need not coincide. A
 thread reads the resident set size of this process and of its children from /proc every
 20 ms and keeps the largest sum, and the largest of each.
 """

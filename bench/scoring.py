@@ -1,5 +1,5 @@
 """Benchmark: a full rescoring of 100 000 influencers and 1 000 000 power-law edges
-(design/scoring.md, "Speed").
+(bar: 10 s).
 
     python -m bench.scoring                                   # SQLite, a temporary file
     python -m bench.scoring --reuse sqlite:///path.sqlite3    # time again, no seeding
@@ -9,7 +9,7 @@ PostgreSQL runs in a dedicated database `relais_bench_scoring` (dropped and crea
 Betweenness runs in a forked child beside k-core and the communities: its step time
 overlaps theirs ("betweenness_wait" is what the run waited for it).
 Seeds the influencers with the demo seeder, then inserts the edges in bulk (RawInserter);
-times `app.services.scoring.rescore` end to end (read, every figure, write back) against
+times `app.scoring.rescoring.rescore` end to end (read, every figure, write back) against
 the 10 s bar; then, on the same edges, builds a graph with python-igraph directly and
 compares its PageRank and k-core (time and values) with what the run stored. Exits 0 even
 over the bar: the figures decide.
@@ -49,8 +49,8 @@ def power_law_edges(ids: np.ndarray, count: int, seed: int = 2026):
 
 
 def seed_edges(app, count: int) -> tuple:
+    from app.core.bulk import RawInserter
     from app.extensions import db
-    from app.services.bulk import RawInserter
 
     with app.app_context():
         ids = np.array(db.session.execute(db.text("SELECT id FROM influencer")).scalars().all())
@@ -81,16 +81,16 @@ def forget_runs(app) -> None:
 
 def direct_igraph(app, run) -> dict:
     """PageRank and k-core by python-igraph on a graph built here from the same edges,
-    independently of app.scoring.graph: igraph's own simplify() sums parallel edges."""
+    independently of app.scoring.engine.graph: igraph's own simplify() sums parallel edges."""
     import igraph
 
     from app.extensions import db
-    from app.services import scoring_data
+    from app.scoring import data as scoring_data
 
     with app.app_context():
         ids = np.array(db.session.execute(db.text(
             "SELECT id FROM influencer WHERE deleted_at IS NULL ORDER BY id")).scalars().all())
-        rows = db.session.execute(db.text(scoring_data._edges_sql())).all()
+        rows = db.session.execute(db.text(scoring_data.edges_sql())).all()
         weights = run.parameters["kind_weights"]
         index = {influencer_id: i for i, influencer_id in enumerate(ids.tolist())}
         edges, weight = [], []
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             seed_influencers(app, args.influencers)
             seed_edges(app, args.edges)
-        from app.services import scoring
+        from app.scoring import rescoring as scoring
 
         with app.app_context():
             # The machine is shared (2 cores): say how busy it was when the run started.

@@ -1,1 +1,1 @@
-"""admin blueprint."""
+"""Administration (users, audit log, platform rates, scoring weights) and each user's profile."""

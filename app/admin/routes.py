@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from app.admin import rate_routes, scoring_routes
+from app.admin import service as admin_service
+from app.admin.blueprint import bp
 from app.admin.forms import (
     AuditFilterForm,
     CreateUserForm,
@@ -16,16 +28,13 @@ from app.admin.forms import (
     ProfileForm,
     RoleForm,
 )
+from app.auth import users as user_service
+from app.core.errors import ServiceError
+from app.core.pagination import parse_page
 from app.extensions import db
 from app.i18n.labels import role_label
 from app.models import User
 from app.security import role_required, start_session
-from app.services import ServiceError
-from app.services import admin as admin_service
-from app.services import users as user_service
-from app.services.pagination import parse_page
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _user_or_404(user_id: int) -> User:
@@ -168,3 +177,11 @@ def change_password():
     profile_form.locale.data = user.locale or ""
     return render_template("admin/profile.html", form=profile_form, password_form=form,
                            user=user), 400
+
+
+# The other modules whose views attach to bp when they are imported.
+VIEW_MODULES = (rate_routes, scoring_routes)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,3 +1,5 @@
+"""The login form; the limits on failed logins are the view's (routes.py)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField

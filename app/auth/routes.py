@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
     redirect,
@@ -15,10 +16,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth import users as user_service
 from app.auth.forms import LoginForm
+from app.auth.login import init_login
 from app.extensions import limiter
 from app.security import safe_next_url, start_session
-from app.services import users as user_service
 
 bp = Blueprint("auth", __name__)
 
@@ -67,3 +69,8 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def register(app: Flask) -> None:
+    init_login(app)
+    app.register_blueprint(bp)

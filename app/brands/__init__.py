@@ -1,1 +1,1 @@
-"""brands blueprint."""
+"""Brands (advertisers): list, pages, forms, trash, and the legal identity a contract needs."""

@@ -7,7 +7,6 @@ import unicodedata
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SelectField,
@@ -18,11 +17,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.brands.service import registration_problem
+from app.codes import SECTORS
 from app.forms import VersionedForm
 from app.i18n.labels import choices
-from app.models.brand import SECTORS
 from app.security import safe_http_url
-from app.services.brands import registration_problem
 
 # Babel's territories include regions ("150"), groupings and private-use codes.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
@@ -90,7 +89,3 @@ class BrandForm(VersionedForm):
             name: field.data for name, field in self._fields.items()
             if name not in {"version", "submit", "csrf_token"}
         }
-
-
-class DeleteForm(FlaskForm):
-    """Only a CSRF token: deleting and restoring are POSTs."""

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.brands import service as brand_service
 from app.brands.forms import BrandForm, country_name
+from app.core.errors import Conflict, NotFound, ServiceError
+from app.core.pagination import parse_page
+from app.core.trash import Trash, add_trash_views
 from app.extensions import db
 from app.models import AuditEvent
 from app.security import role_required
-from app.services import Conflict, NotFound, ServiceError
-from app.services import brands as brand_service
-from app.services.pagination import parse_page
 
 bp = Blueprint("brands", __name__, url_prefix="/brands")
 
@@ -114,19 +125,13 @@ def _conflict_page(form: BrandForm, conflict: Conflict):
                            resubmit=list(conflict.submitted.items())), 409
 
 
-@bp.post("/<int:brand_id>/delete")
-@role_required("member")
-def delete(brand_id: int):
-    brand = _load(brand_id)
-    brand_service.delete_brand(brand)
-    flash(_("Brand %(name)s moved to the trash.", name=brand.name), "success")
-    return redirect(url_for("brands.index"))
+add_trash_views(bp, Trash(
+    key="brand_id", load=brand_service.get_brand, delete=brand_service.delete_brand,
+    restore=brand_service.restore_brand,
+    moved=lambda brand: _("Brand %(name)s moved to the trash.", name=brand.name),
+    restored=lambda brand: _("Brand %(name)s restored.", name=brand.name),
+    index="brands.index", show="brands.show"))
 
 
-@bp.post("/<int:brand_id>/restore")
-@role_required("member")
-def restore(brand_id: int):
-    brand = _load(brand_id, deleted=True)
-    brand_service.restore_brand(brand)
-    flash(_("Brand %(name)s restored.", name=brand.name), "success")
-    return redirect(url_for("brands.show", brand_id=brand.id))
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -17,16 +17,17 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from app.brands.service import brand_choices
+from app.campaigns import service
+from app.campaigns.query import SORTS
+from app.codes import SECTORS
+from app.core.errors import ServiceError
 from app.forms import CountField, MoneyField, PercentField, clean, country_choices, parse_number
 from app.i18n.labels import LABELS, choices
 from app.influencers.forms import owner_choices
 from app.models import Campaign, User
-from app.models.brand import SECTORS
-from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, KPI_TARGETS, OBJECTIVES
+from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, KPI_TARGETS, KPI_UNITS, OBJECTIVES
 from app.models.influencer import AGE_BANDS, PLATFORMS
-from app.services import ServiceError
-from app.services import campaigns as service
-from app.services.campaign_list import SORTS, brand_choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -63,11 +64,11 @@ def _date_field(label):
 
 UNIT_HELP = {
     "count": _l("A whole number, e.g. 250 000 or 250 k."),
-    "share": _l("In %, e.g. 4,5."),
+    "rate": _l("In %, e.g. 4,5."),
     "money": _l("In the campaign's currency, e.g. 0,25."),
     "roi": _l("In %, e.g. 150 (revenue 2,5 times the cost)."),
 }
-KPI_FIELD = {"count": CountField, "share": PercentField, "money": MoneyField}
+KPI_FIELD = {"count": CountField, "rate": PercentField, "money": MoneyField}
 
 
 def kpi_field_name(code: str) -> str:
@@ -185,7 +186,7 @@ class CampaignForm(FlaskForm):
         targets = {}
         for code, field in self.kpi_fields():
             if field.data is not None:
-                unit = service.KPI_UNITS[code]
+                unit = KPI_UNITS[code]
                 targets[code] = field.data / 100 if unit == "money" else field.data
         data["kpi_targets"] = targets
         return data
@@ -202,15 +203,15 @@ class CampaignForm(FlaskForm):
         for name in ("brand_id", "owner_id"):
             data[name] = str(data[name]) if data[name] is not None else ""
         for code, value in (campaign.kpi_targets or {}).items():
-            if code in service.KPI_UNITS and isinstance(value, int | float):
-                unit = service.KPI_UNITS[code]
+            if code in KPI_UNITS and isinstance(value, int | float):
+                unit = KPI_UNITS[code]
                 data[kpi_field_name(code)] = round(value * 100) if unit == "money" else value
         data["version"] = campaign.version
         return data
 
 
 for _code in KPI_TARGETS:
-    _unit = service.KPI_UNITS[_code]
+    _unit = KPI_UNITS[_code]
     _kind = RatioField if _code == "roi" else KPI_FIELD[_unit]
     setattr(CampaignForm, kpi_field_name(_code), _kind(
         LABELS["kpi"][_code], description=UNIT_HELP["roi" if _code == "roi" else _unit],

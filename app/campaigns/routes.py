@@ -4,44 +4,42 @@ and restore."""
 from __future__ import annotations
 
 from babel import Locale
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from app.campaigns import bp
+from app.auth.users import team
+from app.brands.service import brand_choices
+from app.campaigns import batch_routes, compliance, service
+from app.campaigns import query as listing
+from app.campaigns.blueprint import bp, campaign_or_404
+from app.campaigns.candidates import views as candidate_views
 from app.campaigns.forms import CampaignForm, FilterForm
+from app.campaigns.operations import metrics_views
+from app.campaigns.operations import views as operation_views
+from app.campaigns.participants import views as participant_views
+from app.campaigns.report import views as report_views
+from app.campaigns.report.figures import campaign_kpis
+from app.campaigns.report.kpis import LOWER_IS_BETTER, against_targets
+from app.core.errors import Conflict, ServiceError
+from app.core.pagination import parse_page
+from app.core.trash import Trash, add_trash_views
 from app.extensions import db
-from app.i18n import day, money, number, percent
+from app.i18n.formats import day, money, number, percent
 from app.i18n.labels import label
 from app.models import AuditEvent, Brand, Campaign, Operation, Participant, User
-from app.models.campaign import KPI_TARGETS
+from app.models.campaign import KPI_TARGETS, KPI_UNITS
 from app.security import role_required
-from app.services import Conflict, NotFound, ServiceError
-from app.services import campaign_list as listing
-from app.services import campaigns as service
-from app.services.campaign_kpis import campaign_kpis
-from app.services.influencer_list import team
-from app.services.kpis import LOWER_IS_BETTER, against_targets
-from app.services.pagination import parse_page
 
 FILTERS = ("q", "status", "objective", "brand", "owner", "date_from", "date_to", "flagged")
-
-
-def campaign_or_404(campaign_id: int, deleted: bool = False) -> Campaign:
-    """The campaign of the URL (the campaign views' one loader): live, or with deleted=True
-    in the trash; 404 otherwise."""
-    try:
-        return service.get_campaign(campaign_id, deleted=deleted)
-    except NotFound:
-        abort(404)
 
 
 # --- list and trash ---------------------------------------------------------------------
 
 def _listing(trash: bool):
-    form = FilterForm(formdata=request.args, owners=team(), brands=listing.brand_choices())
+    form = FilterForm(formdata=request.args, owners=team(), brands=brand_choices())
     form.validate()  # errors are shown beside their field; those values are ignored
     filters = form.clean()
     sort = filters.get("sort", "name")
@@ -77,10 +75,10 @@ def trash():
 def _kpi_value(code: str, value: float | None, currency: str) -> str:
     if value is None:
         return "—"
-    unit = service.KPI_UNITS.get(code)
+    unit = KPI_UNITS.get(code)
     if unit == "money":
         return money(value * 100, currency)
-    if unit == "share":
+    if unit == "rate":
         return percent(value)
     return number(value)
 
@@ -136,14 +134,14 @@ def _history(campaign: Campaign) -> list[AuditEvent]:
 def show(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     kpis = campaign_kpis(campaign.id)
-    deals = service.deal_rows(campaign)
+    deals = compliance.deal_rows(campaign)
     return render_template(
         "campaigns/show.html", campaign=campaign, kpis=kpis,
         kpi_rows=_kpi_rows(campaign, kpis), deals=deals, audience=_audience(campaign),
-        warnings=service.warnings(campaign, deals), history=_history(campaign),
+        warnings=compliance.warnings(campaign, deals), history=_history(campaign),
         over_budget=campaign.budget_cents is not None
         and kpis.committed_cents > campaign.budget_cents,
-        threshold_currency=service.THRESHOLD_CURRENCY,
+        threshold_currency=compliance.THRESHOLD_CURRENCY,
     )
 
 
@@ -255,19 +253,18 @@ def _conflict_rows(form: CampaignForm, saved: Campaign, mine: dict) -> list[dict
 
 # --- trash ------------------------------------------------------------------------------
 
-@bp.post("/<int:campaign_id>/delete")
-@role_required("member")
-def delete(campaign_id: int):
-    campaign = campaign_or_404(campaign_id)
-    service.delete_campaign(campaign)
-    flash(_("Campaign %(name)s moved to the trash.", name=campaign.name), "success")
-    return redirect(url_for("campaigns.index"))
+add_trash_views(bp, Trash(
+    key="campaign_id", load=service.get_campaign, delete=service.delete_campaign,
+    restore=service.restore_campaign,
+    moved=lambda campaign: _("Campaign %(name)s moved to the trash.", name=campaign.name),
+    restored=lambda campaign: _("Campaign %(name)s restored.", name=campaign.name),
+    index="campaigns.index", show="campaigns.show"))
 
 
-@bp.post("/<int:campaign_id>/restore")
-@role_required("member")
-def restore(campaign_id: int):
-    campaign = campaign_or_404(campaign_id, deleted=True)
-    service.restore_campaign(campaign)
-    flash(_("Campaign %(name)s restored.", name=campaign.name), "success")
-    return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+# The other modules whose views attach to bp when they are imported.
+VIEW_MODULES = (batch_routes, candidate_views, metrics_views, operation_views, participant_views,
+                report_views)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

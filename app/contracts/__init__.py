@@ -1,1 +1,1 @@
-"""Contract rendering and rules (design/contracts.md): plain Python, no Flask views."""
+"""Ambassador contracts: terms, workflow, documents, signing, a campaign's contracts as a ZIP."""

@@ -1,1 +1,1 @@
-"""CSV reading, mapping and normalising: plain Python, no Flask."""
+"""CSV import of influencers: the wizard's pages, the service, the writer, the revert."""

@@ -31,7 +31,8 @@ from app.forms import (  # noqa: F401 - re-exported for the influencer views
     parse_number,
 )
 from app.i18n.labels import choices, label
-from app.imports.handles import HandleError, normalise_handle
+from app.imports.parsing.handles import HandleError, normalise_handle
+from app.influencers.interactions import OUTREACH_KINDS
 from app.models import User
 from app.models.influencer import (
     DATA_SOURCES,
@@ -41,7 +42,6 @@ from app.models.influencer import (
     PLATFORMS,
     STATUSES,
 )
-from app.services.interactions import OUTREACH_KINDS
 
 
 def not_future(form, field):

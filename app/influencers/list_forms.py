@@ -10,11 +10,11 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
-from app.forms import _TypedNumberField, parse_number
+from app.forms import TypedNumberField, parse_number
 from app.i18n.labels import choices
 from app.influencers.forms import CountField, PercentField
+from app.influencers.query import PER_PAGE, SORT_LABELS
 from app.models.influencer import AGE_BANDS, KINDS, PLATFORMS, STATUSES
-from app.services.influencer_list import PER_PAGE, SORT_LABELS
 
 COUNTRY = Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. FR."))
 
@@ -33,7 +33,7 @@ def _followers(label):
     return CountField(label, validators=[Optional()])
 
 
-class ScoreField(_TypedNumberField):
+class ScoreField(TypedNumberField):
     """An influence score (0–100) typed as "60" or "62,5"; `data` is a float or None."""
 
     def convert(self, raw: str) -> float:

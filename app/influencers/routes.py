@@ -5,20 +5,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from babel import Locale
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app.downloads import json_attachment
+from app.core.errors import Conflict, NotFound, ServiceError
+from app.core.pagination import paginate
+from app.core.trash import Trash, add_trash_views
 from app.extensions import db
-from app.i18n import day
+from app.i18n.formats import day
 from app.i18n.labels import label
-from app.influencers import (
-    bp,
-    listing,  # noqa: F401 - registers the list views on bp
-)
+from app.influencers import gdpr_routes, interactions, list_routes, service
+from app.influencers.blueprint import bp, influencer_or_404
 from app.influencers.forms import (
     AccountForm,
     EraseForm,
@@ -29,10 +29,8 @@ from app.influencers.forms import (
 )
 from app.models import Influencer, SocialAccount, User
 from app.models.influencer import AGE_BANDS, GENDERS
+from app.scoring import explain as score_explain
 from app.security import role_required, safe_next_url
-from app.services import Conflict, NotFound, ServiceError, gdpr, interactions, score_explain
-from app.services import influencers as service
-from app.services.pagination import paginate
 
 # Fields of the conflict page, in form order, with the label group of coded values.
 CONFLICT_FIELDS = (
@@ -44,13 +42,6 @@ CONFLICT_FIELDS = (
     ("data_source_detail", None), ("lawful_basis", "lawful_basis"),
     ("informed_on", "date"), ("consent_on", "date"),
 )
-
-
-def _load(influencer_id: int) -> Influencer:
-    try:
-        return service.get_live(influencer_id)
-    except NotFound:
-        abort(404)
 
 
 def _load_account(influencer: Influencer, account_id: int) -> SocialAccount:
@@ -101,7 +92,7 @@ def create():
 @bp.get("/<int:influencer_id>")
 @role_required("viewer")
 def show(influencer_id: int):
-    return _render_profile(_load(influencer_id))
+    return _render_profile(influencer_or_404(influencer_id))
 
 
 def _render_profile(influencer: Influencer, interaction_form: InteractionForm | None = None,
@@ -162,7 +153,7 @@ def _form_data(influencer: Influencer) -> dict:
 @bp.route("/<int:influencer_id>/edit", methods=["GET", "POST"])
 @role_required("member")
 def edit(influencer_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     if request.method != "POST":
         form = InfluencerForm(data=_form_data(influencer), owner=influencer.owner,
                               formdata=None)
@@ -227,7 +218,7 @@ def _conflict_rows(current: Influencer, data: dict, tags: list[str]) -> list[dic
 @bp.route("/<int:influencer_id>/accounts", methods=["GET", "POST"])
 @role_required("member")
 def add_account(influencer_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     form = AccountForm()
     if form.validate_on_submit():
         try:
@@ -248,7 +239,7 @@ def add_account(influencer_id: int):
 @bp.route("/<int:influencer_id>/accounts/<int:account_id>/edit", methods=["GET", "POST"])
 @role_required("member")
 def edit_account(influencer_id: int, account_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     account = _load_account(influencer, account_id)
     if request.method != "POST":
         form = AccountForm(obj=account, formdata=None)
@@ -284,7 +275,7 @@ def edit_account(influencer_id: int, account_id: int):
 @bp.post("/<int:influencer_id>/accounts/<int:account_id>/delete")
 @role_required("member")
 def delete_account(influencer_id: int, account_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     account = _load_account(influencer, account_id)
     handle = account.handle
     service.remove_account(account)
@@ -296,7 +287,7 @@ def delete_account(influencer_id: int, account_id: int):
           methods=["GET", "POST"])
 @role_required("member")
 def add_snapshot(influencer_id: int, account_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     account = _load_account(influencer, account_id)
     form = SnapshotForm()
     if not form.is_submitted():
@@ -323,7 +314,7 @@ def add_snapshot(influencer_id: int, account_id: int):
 @bp.post("/<int:influencer_id>/interactions")
 @role_required("member")
 def add_interaction(influencer_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     form = InteractionForm(do_not_contact=influencer.status == "do_not_contact")
     if form.validate():
         when = form.occurred_on.data
@@ -344,7 +335,7 @@ def add_interaction(influencer_id: int):
 @bp.post("/<int:influencer_id>/interactions/<int:interaction_id>/done")
 @role_required("member")
 def follow_up_done(influencer_id: int, interaction_id: int):
-    influencer = _load(influencer_id)
+    influencer = influencer_or_404(influencer_id)
     try:
         interaction = interactions.get_interaction(influencer, interaction_id)
     except NotFound:
@@ -358,13 +349,14 @@ def follow_up_done(influencer_id: int, interaction_id: int):
 
 # --- trash -----------------------------------------------------------------------------
 
-@bp.post("/<int:influencer_id>/delete")
-@role_required("member")
-def delete(influencer_id: int):
-    influencer = _load(influencer_id)
-    service.delete_influencer(influencer)
-    flash(_("%(name)s was moved to the trash.", name=influencer.display_name), "success")
-    return redirect(url_for("influencers.index"))
+add_trash_views(bp, Trash(
+    key="influencer_id",
+    load=lambda influencer_id, *, deleted: (service.get_any if deleted else service.get_live)(
+        influencer_id),
+    delete=service.delete_influencer, restore=service.restore_influencer,
+    moved=lambda person: _("%(name)s was moved to the trash.", name=person.display_name),
+    restored=lambda person: _("%(name)s was restored.", name=person.display_name),
+    index="influencers.index", show="influencers.show", trash_page="influencers.trash"))
 
 
 @bp.get("/trash")
@@ -375,44 +367,9 @@ def trash():
         formdata=None))
 
 
-@bp.post("/<int:influencer_id>/restore")
-@role_required("member")
-def restore(influencer_id: int):
-    try:
-        influencer = service.get_any(influencer_id)
-        service.restore_influencer(influencer)
-    except NotFound:
-        abort(404)
-    except ServiceError as error:
-        flash(str(error), "error")
-        return redirect(url_for("influencers.trash"))
-    flash(_("%(name)s was restored.", name=influencer.display_name), "success")
-    return redirect(url_for("influencers.show", influencer_id=influencer.id))
+# The other modules whose views attach to bp when they are imported.
+VIEW_MODULES = (gdpr_routes, list_routes)
 
 
-# --- GDPR ------------------------------------------------------------------------------
-
-@bp.get("/<int:influencer_id>/export.json")
-@role_required("member")
-def export(influencer_id: int):
-    influencer = _load(influencer_id)
-    return json_attachment(gdpr.export(influencer), f"influencer-{influencer.id}.json")
-
-
-@bp.post("/<int:influencer_id>/erase")
-@role_required("manager")
-def erase(influencer_id: int):
-    try:
-        influencer = service.get_any(influencer_id)
-    except NotFound:
-        abort(404)
-    if influencer.erased_at is not None:
-        abort(404)
-    form = EraseForm()
-    if not form.validate():
-        flash(_("Choose the reason for the erasure."), "error")
-        return redirect(url_for("influencers.show", influencer_id=influencer.id)
-                        if influencer.deleted_at is None else url_for("influencers.trash"))
-    gdpr.erase(influencer, current_user, form.reason.data)
-    flash(_("The person was erased. Only a dated trace of the erasure remains."), "success")
-    return redirect(url_for("influencers.index"))
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

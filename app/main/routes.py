@@ -1,15 +1,19 @@
+"""The dashboard, a health check (one `SELECT 1`), and the front-end libraries the app serves
+itself from node_modules under /vendor/.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, send_from_directory
+from flask import Blueprint, Flask, abort, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
 from app import ROOT
 from app.extensions import db
+from app.main import dashboard
 from app.security import role_required
-from app.services import dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -47,3 +51,7 @@ def vendor(name: str):
     if not path.is_file():
         abort(404)
     return send_from_directory(Path(path).parent, path.name, max_age=86400)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

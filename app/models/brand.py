@@ -8,13 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin, VersionedMixin
 
-SECTORS = (
-    "cosmetics", "fashion", "food", "beverages", "alcohol", "sports", "culture", "travel",
-    "technology", "gaming", "finance", "crypto", "gambling", "health", "pharmaceuticals",
-    "aesthetic_surgery", "tobacco_nicotine", "automotive", "retail", "public_sector", "animals",
-    "other",
-)
-
 
 class Brand(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Campaigns: the participants' pipeline, their operations (deliverables) and metrics.
 
 Money is stored in cents (integers): exact on both databases, and SQLite has no decimal
-type. KPIs are never stored: app/services/kpis.py computes them from the metrics.
+type. KPIs are never stored: app/campaigns/report/kpis.py computes them from the metrics.
 """
 
 from __future__ import annotations
@@ -33,15 +33,16 @@ COMMITTED_STAGES = STAGES[:-1]
 OPERATION_KINDS = ("post", "story", "reel", "video", "live", "article", "event_appearance",
                    "unboxing", "contest", "takeover")
 OPERATION_STATUSES = ("planned", "submitted", "changes_requested", "approved", "published")
-# Typed in or imported per operation; the KPIs are computed from them.
-COUNT_METRICS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves",
-                 "clicks", "conversions")
-MONEY_METRICS = ("revenue", "cost")  # cents
-METRICS = (*COUNT_METRICS, *MONEY_METRICS)
 CURRENCIES = ("EUR", "USD", "GBP", "CHF", "CAD")
-# KPI targets a campaign may set (see kpis.py for their definitions).
-KPI_TARGETS = ("reach", "impressions", "engagements", "engagement_rate_reach",
-               "engagement_rate_followers", "cpe", "cpm", "emv", "roi", "conversions")
+# KPI targets a campaign may set, in the forms' order, and the unit of each: a count, a
+# rate (a share: engagement rates, ROI) or money (cents; typed in currency units). The KPIs
+# themselves are defined in app/campaigns/report/kpis.py.
+KPI_UNITS = {
+    "reach": "count", "impressions": "count", "engagements": "count",
+    "engagement_rate_reach": "rate", "engagement_rate_followers": "rate", "cpe": "money",
+    "cpm": "money", "emv": "money", "roi": "rate", "conversions": "count",
+}
+KPI_TARGETS = tuple(KPI_UNITS)
 
 
 class Campaign(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):

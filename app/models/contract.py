@@ -1,5 +1,5 @@
-"""Ambassador contracts (design/contracts.md): the terms, their immutable rendered
-documents, and the signers with the evidence of their signature.
+"""Ambassador contracts: the terms, their immutable rendered documents, and the signers
+with the evidence of their signature.
 
 A contract binds a brand and an influencer, for a campaign (from a participant) or as a
 standing ambassadorship. Its operations and in-kind benefits are small ordered lists that

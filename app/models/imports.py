@@ -17,7 +17,6 @@ from app.extensions import db
 from app.models.base import TimestampMixin, UTCDateTime, utcnow
 
 IMPORT_MODES = ("create", "update", "upsert")
-IMPORT_STATUSES = ("uploaded", "checked", "running", "done", "failed", "reverted")
 VALUE_LIMIT = 500
 
 

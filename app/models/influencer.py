@@ -268,7 +268,7 @@ SQLITE_SEARCH_DDL = (
     "content='influencer', content_rowid='id', tokenize='trigram')",
     "INSERT INTO influencer_fts(influencer_fts) VALUES ('rebuild')",
     # Bulk loads (imports, demo data) pause the per-row trigger and index a batch at once
-    # (app/services/search_index.py): a trigger insert costs ~130 µs a row.
+    # (app/core/search_index.py): a trigger insert costs ~130 µs a row.
     "CREATE TABLE IF NOT EXISTS influencer_fts_pause (paused INTEGER NOT NULL)",
     "CREATE TRIGGER influencer_fts_insert AFTER INSERT ON influencer "
     "WHEN NOT EXISTS (SELECT 1 FROM influencer_fts_pause) BEGIN "
@@ -287,3 +287,46 @@ for _statement in SQLITE_SEARCH_DDL:
 for _table in ("influencer_fts", "influencer_fts_pause"):
     event.listen(Influencer.__table__, "after_drop",
                  DDL(f"DROP TABLE IF EXISTS {_table}").execute_if(dialect="sqlite"))
+
+
+# --- denormalised columns: the one place that computes them from the accounts ------------
+# (the import's bulk writer computes the same values row by row: app/imports/people.py)
+
+def refresh_denormalised(influencer: Influencer) -> None:
+    """Followers, engagement and search text copied from the accounts so that the list
+    filters and sorts on indexed columns of one table."""
+    accounts = list(influencer.accounts)
+    influencer.followers_total = sum(a.followers or 0 for a in accounts)
+    rates = [a.engagement_rate for a in accounts if a.engagement_rate is not None]
+    influencer.engagement_rate = max(rates) if rates else None
+    words = [influencer.display_name, influencer.legal_name, influencer.email]
+    words += [a.handle for a in accounts]
+    influencer.search_text = " ".join(w.lower() for w in words if w)
+    _copy_main_audience(influencer, accounts)
+
+
+def _copy_main_audience(influencer: Influencer, accounts: list[SocialAccount]) -> None:
+    """The list filters on the audience of the main account: the one with the most
+    followers among those that have a snapshot, as of its latest snapshot."""
+    latest = [(a.followers or 0, a.id or 0, s) for a in accounts for s in a.snapshots
+              if s.is_latest]
+    shares: dict[tuple[str, str], float] = {}
+    top_country = None
+    if latest:
+        snapshot = max(latest, key=lambda t: (t[0], t[1]))[2]
+        for share in snapshot.shares:
+            shares[(share.dimension, share.key)] = share.share
+            if share.dimension == "country" and share.rank == 1:
+                top_country = share.key
+    influencer.audience_female = shares.get(("gender", "female"))
+    influencer.audience_top_country = top_country
+    for band, column in AGE_COLUMNS.items():
+        setattr(influencer, column, shares.get(("age", band)))
+
+
+def mark_latest(snapshot: AudienceSnapshot, latest: bool) -> None:
+    if snapshot.is_latest != latest:
+        snapshot.is_latest = latest
+    for share in snapshot.shares:
+        if share.is_latest != latest:
+            share.is_latest = latest

@@ -1,6 +1,6 @@
-"""Scoring runs and their results (design/scoring.md): every run is kept with its
-parameters, sizes and timings; the scores of the latest few runs are kept, the latest
-finished run is what the app shows."""
+"""Scoring runs and their results: every run is kept with its parameters, sizes and
+timings; the scores of the latest few runs are kept, the latest finished run is what the
+app shows."""
 
 from __future__ import annotations
 
@@ -91,7 +91,8 @@ class Community(db.Model):
 
 class ScoringSettings(db.Model):
     """The team's weights, one row (id 1); absent keys fall back to the defaults in
-    app.scoring (so a new kind or component needs no migration)."""
+    app.scoring.engine (graph.DEFAULT_KIND_WEIGHTS, score.DEFAULT_SCORE_WEIGHTS), so a new
+    kind or component needs no migration."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind_weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)

@@ -3,16 +3,30 @@ and the JSON it fetches."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import Influencer
 from app.models.network import RELATIONSHIP_KINDS
-from app.network import bp
+from app.network import graph_view as network_view
+from app.network import relationship_routes
+from app.scoring import rescoring as scoring
+from app.scoring import tasks
 from app.security import role_required
-from app.services import network_view, scoring
+
+bp = Blueprint("network", __name__, url_prefix="/network")
 
 
 @bp.get("/")
@@ -42,12 +56,10 @@ def graph():
 @role_required("member")
 def rescore():
     """Queue a full rescoring (a background job); the page shows its progress."""
-    from app.jobs import run_scoring
-
     if scoring.running_run() is not None:
         flash(_("A scoring run is already in progress."), "warning")
     else:
-        run_scoring(current_user.id)
+        tasks.run_scoring(current_user.id)
         flash(_("Scoring started: the figures are replaced when it finishes."), "success")
     return redirect(url_for(".index"))
 
@@ -58,3 +70,12 @@ def rescore_progress():
     """The progress partial, polled by htmx while a run is in progress."""
     return render_template("network/_scoring.html", latest=scoring.latest_run(),
                            running=scoring.running_run())
+
+
+# Its views attach to the import pages' blueprint when it is imported (create_app imports
+# every feature's routes before it registers any blueprint).
+VIEW_MODULES = (relationship_routes,)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

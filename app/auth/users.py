@@ -1,0 +1,125 @@
+"""Team members: creation, authentication, roles, deactivation, profile."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core.errors import ServiceError
+from app.extensions import db
+from app.models import User
+from app.models.base import utcnow
+from app.models.user import LOCALES, ROLES
+from app.security import hash_password, password_problem, verify_password
+
+log = logging.getLogger("relais.auth")
+
+# Compared against when the email is unknown, so that timing does not reveal accounts.
+_DUMMY_HASH: str | None = None
+
+
+def get_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, name: str, password: str, role: str = "member",
+                locale: str | None = None) -> User:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise ServiceError(_("Unknown role: %(role)s.", role=role))
+    if locale is not None and locale not in LOCALES:
+        raise ServiceError(_("Unknown language: %(locale)s.", locale=locale))
+    if get_by_email(email):
+        raise ServiceError(_("A user with this email already exists."))
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise ServiceError(problem)
+    user = User(email=email, name=name.strip() or email, password_hash=hash_password(password),
+                role=role, locale=locale)
+    db.session.add(user)
+    db.session.commit()
+    log.info("user created: %s (%s)", email, role)
+    return user
+
+
+def authenticate(email: str, password: str, ip: str | None) -> User | None:
+    global _DUMMY_HASH
+    user = get_by_email(email or "")
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password("relais-timing-equaliser")
+        verify_password(_DUMMY_HASH, password)
+        log.warning("failed login for unknown account %r from %s", email, ip)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        log.warning("failed login for %s from %s", user.email, ip)
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    log.info("login %s from %s", user.email, ip)
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    user.rotate_session_token()
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ServiceError(_("The current password is wrong."))
+    problem = password_problem(new, email=user.email, name=user.name)
+    if problem:
+        raise ServiceError(problem)
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()  # other devices are logged out
+    db.session.commit()
+
+
+def update_profile(user: User, name: str, locale: str | None) -> None:
+    if locale not in (None, "", *LOCALES):
+        raise ServiceError(_("Unknown language: %(locale)s.", locale=locale))
+    user.name = name.strip() or user.name
+    user.locale = locale or None
+    db.session.commit()
+
+
+def _admins_left(excluding: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == "admin", User.active.is_(True), User.id != excluding.id
+        )
+    ) or 0
+
+
+def set_role(user: User, role: str, acting: User) -> None:
+    if role not in ROLES:
+        raise ServiceError(_("Unknown role: %(role)s.", role=role))
+    if user.role == "admin" and role != "admin" and _admins_left(user) == 0:
+        raise ServiceError(_("The last active administrator cannot lose the admin role."))
+    user.role = role
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, acting: User) -> None:
+    if not active and user.id == acting.id:
+        raise ServiceError(_("You cannot deactivate your own account."))
+    if not active and user.role == "admin" and _admins_left(user) == 0:
+        raise ServiceError(_("The last active administrator cannot be deactivated."))
+    user.active = active
+    if not active:
+        user.rotate_session_token()  # every open session ends now
+    db.session.commit()
+
+
+def team() -> list[tuple[int, str]]:
+    """Every user (owners may have left the team since), for the owner filter and column."""
+    return [(u.id, u.name) for u in db.session.execute(
+        select(User.id, User.name).order_by(User.name, User.id))]
+
+
+def active_team() -> list[tuple[int, str]]:
+    return [(u.id, u.name) for u in db.session.execute(
+        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name, User.id))]

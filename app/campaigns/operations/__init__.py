@@ -1,0 +1,1 @@
+"""A campaign's operations: planning, approval, publication, metrics, the editorial calendar."""

@@ -1,0 +1,191 @@
+"""Operations read in bulk: a campaign's operations tab, the approval queues and the
+editorial calendar across campaigns. Each page is a fixed number of queries, whatever the
+number of operations (the calendar reads its visible range in one, on ix_operation_calendar).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from app.campaigns.operations.service import FIRST_DAY, LAST_DAY
+from app.core.pagination import Page, paginate
+from app.extensions import db
+from app.models import Campaign, Influencer, Operation, Participant
+from app.models.campaign import OPERATION_STATUSES
+
+VIEWS = ("month", "week")
+CALENDAR_LIMIT = 1500  # chips on one screen; past that, the page asks for a filter
+UNSCHEDULED_LIMIT = 100
+SORTS = ("date", "status", "platform", "participant")
+
+
+def _status_order():
+    return case({code: index for index, code in enumerate(OPERATION_STATUSES)},
+                value=Operation.status, else_=len(OPERATION_STATUSES))
+
+
+def list_operations(campaign_id: int, filters: dict[str, str], sort: str, page: int,
+                    size: int, query_args: dict | None = None) -> Page:
+    """A page of (Operation, influencer name) rows; `sort` is one of SORTS, "-" for
+    descending. Unscheduled operations come last whatever the direction."""
+    stmt = (select(Operation, Influencer.display_name.label("influencer"))
+            .join(Participant, Participant.id == Operation.participant_id)
+            .join(Influencer, Influencer.id == Participant.influencer_id)
+            .where(Operation.campaign_id == campaign_id))
+    for name in ("status", "platform", "kind"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Operation, name) == filters[name])
+    descending = sort.startswith("-")
+    keys = {
+        "date": [Operation.planned_on],
+        "status": [_status_order(), Operation.planned_on],
+        "platform": [Operation.platform, Operation.planned_on],
+        "participant": [func.lower(Influencer.display_name), Operation.planned_on],
+    }.get(sort.lstrip("-"), [Operation.planned_on])
+    order = [Operation.planned_on.is_(None)]
+    order += [k.desc() if descending else k.asc() for k in keys]
+    stmt = stmt.order_by(*order, Operation.id)
+    return paginate(stmt, page, size, query_args, scalars=False)
+
+
+def status_counts(campaign_id: int) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Operation.status, func.count()).where(Operation.campaign_id == campaign_id)
+        .group_by(Operation.status)).all())
+
+
+def _queue(status: str):
+    return (select(Operation, Influencer.display_name.label("influencer"),
+                   Campaign.name.label("campaign"))
+            .join(Campaign, Campaign.id == Operation.campaign_id)
+            .join(Participant, Participant.id == Operation.participant_id)
+            .join(Influencer, Influencer.id == Participant.influencer_id)
+            .where(Operation.status == status, Campaign.deleted_at.is_(None))
+            .options(joinedload(Operation.submitted_by), joinedload(Operation.reviewed_by)))
+
+
+def approval_queue(page: int, size: int) -> Page:
+    """Operations waiting for a manager, oldest submission first."""
+    stmt = _queue("submitted").order_by(Operation.submitted_at.is_(None),
+                                        Operation.submitted_at, Operation.id)
+    return paginate(stmt, page, size, {"list": "approve"}, scalars=False)
+
+
+def changes_requested(page: int, size: int, submitted_by: int | None = None) -> Page:
+    """Operations sent back by a manager, oldest review first; optionally one user's."""
+    stmt = _queue("changes_requested")
+    if submitted_by is not None:
+        stmt = stmt.where(Operation.submitted_by_id == submitted_by)
+    stmt = stmt.order_by(Operation.reviewed_at.is_(None), Operation.reviewed_at, Operation.id)
+    args = {"mine": "1"} if submitted_by is not None else {}
+    return paginate(stmt, page, size, {"list": "changes", **args}, scalars=False)
+
+
+def waiting_count() -> int:
+    """How many operations wait for approval (the managers' menu badge): one count."""
+    return db.session.scalar(
+        select(func.count()).select_from(Operation)
+        .join(Campaign, Campaign.id == Operation.campaign_id)
+        .where(Operation.status == "submitted", Campaign.deleted_at.is_(None))) or 0
+
+# --- the editorial calendar ---------------------------------------------------------------
+
+@dataclass
+class CalendarRange:
+    view: str
+    anchor: date
+    start: date  # first day shown (a Monday)
+    end: date  # last day shown (a Sunday)
+    previous: date
+    next: date
+    weeks: list[list[date]] = field(default_factory=list)
+
+    def in_month(self, day: date) -> bool:
+        return self.view == "week" or (day.year, day.month) == (self.anchor.year,
+                                                                self.anchor.month)
+
+
+def calendar_range(view: str, anchor: date) -> CalendarRange:
+    """The days a month view (whole weeks, Monday first) or a week view shows."""
+    view = view if view in VIEWS else "month"
+    anchor = min(max(anchor, FIRST_DAY + timedelta(days=7)), LAST_DAY - timedelta(days=40))
+    if view == "week":
+        start = anchor - timedelta(days=anchor.weekday())
+        end = start + timedelta(days=6)
+        previous, following = start - timedelta(days=7), start + timedelta(days=7)
+    else:
+        anchor = anchor.replace(day=1)
+        last = anchor.replace(day=_calendar.monthrange(anchor.year, anchor.month)[1])
+        start = anchor - timedelta(days=anchor.weekday())
+        end = last + timedelta(days=6 - last.weekday())
+        previous = (anchor - timedelta(days=1)).replace(day=1)
+        following = last + timedelta(days=1)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
+    return CalendarRange(view, anchor, start, end, previous, following, weeks)
+
+
+def _calendar_select(filters: dict[str, Any]):
+    stmt = (select(Operation.id, Operation.campaign_id, Operation.kind, Operation.platform,
+                   Operation.status, Operation.planned_on,
+                   Influencer.display_name.label("influencer"),
+                   Campaign.name.label("campaign"))
+            .join(Campaign, Campaign.id == Operation.campaign_id)
+            .join(Participant, Participant.id == Operation.participant_id)
+            .join(Influencer, Influencer.id == Participant.influencer_id)
+            .where(Campaign.deleted_at.is_(None)))
+    if filters.get("campaign"):
+        stmt = stmt.where(Operation.campaign_id == filters["campaign"])
+    if filters.get("brand"):
+        stmt = stmt.where(Campaign.brand_id == filters["brand"])
+    for name in ("platform", "status"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Operation, name) == filters[name])
+    if filters.get("owner"):
+        stmt = stmt.where(Influencer.owner_id == filters["owner"])
+    if filters.get("influencer"):
+        needle = filters["influencer"].strip().lower()[:200]
+        stmt = stmt.where(func.lower(Influencer.display_name).contains(needle, autoescape=True))
+    return stmt
+
+
+@dataclass
+class CalendarOperations:
+    by_day: dict[date, list[Any]]
+    count: int
+    truncated: bool
+
+
+def calendar_operations(start: date, end: date, filters: dict[str, Any],
+                        limit: int = CALENDAR_LIMIT) -> CalendarOperations:
+    """The operations planned from `start` to `end` (inclusive): one query."""
+    rows = db.session.execute(
+        _calendar_select(filters)
+        .where(Operation.planned_on >= start, Operation.planned_on <= end)
+        .order_by(Operation.planned_on, Campaign.name, Operation.id).limit(limit + 1)).all()
+    by_day: dict[date, list[Any]] = {}
+    for row in rows[:limit]:
+        by_day.setdefault(row.planned_on, []).append(row)
+    return CalendarOperations(by_day, min(len(rows), limit), len(rows) > limit)
+
+
+def unscheduled_operations(filters: dict[str, Any],
+                           limit: int = UNSCHEDULED_LIMIT) -> tuple[list[Any], bool]:
+    """Operations without a date (the "Not scheduled" list), and whether there are more."""
+    rows = db.session.execute(
+        _calendar_select(filters).where(Operation.planned_on.is_(None))
+        .order_by(Campaign.name, Operation.id).limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit
+
+
+def campaign_choices() -> list[tuple[int, str]]:
+    return [(r.id, r.name) for r in db.session.execute(
+        select(Campaign.id, Campaign.name).where(Campaign.deleted_at.is_(None))
+        .order_by(func.lower(Campaign.name), Campaign.id))]
+

@@ -1,0 +1,1 @@
+"""A campaign's participants: the pipeline board and table, fees, notes and the budget."""

@@ -1,0 +1,1 @@
+"""The contract document, plain Python: legal rules, template context, rendering, evidence."""

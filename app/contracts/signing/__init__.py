@@ -1,0 +1,1 @@
+"""Signing contracts: single-use links (emailed or copied), signed scans, the evidence."""

@@ -1,0 +1,90 @@
+"""Signing links by email, in the contract's language, through the SMTP server of the
+configuration (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_TLS).
+
+The standard library's smtplib and email.message do the work: one connection per sending,
+one message per signer. A failure is logged and leaves that signer's link to be shown to
+the team, never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.i18n.formats import day
+
+log = logging.getLogger("relais.signing")
+TIMEOUT = 15  # seconds: a slow server must not hold a web worker for long
+TLS_MODES = ("starttls", "ssl", "none")
+
+
+def configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def _one_line(text: str) -> str:
+    # Header values never carry line breaks (no header injection through a name).
+    return " ".join((text or "").split())
+
+
+def _message(contract, link, sender: str):
+    from app.models.base import utcnow
+
+    with force_locale(contract.language or "fr"):
+        subject = _("Contract %(number)s to sign: %(title)s", number=contract.number,
+                    title=_one_line(contract.title))
+        body = render_template("signing/email.txt", contract=contract, link=link,
+                               expires=day(link.expires_at.date(), "long"))
+    message = EmailMessage()
+    message["Subject"] = _one_line(subject)
+    message["From"] = sender
+    local, _at, domain = link.email.rpartition("@")
+    message["To"] = Address(display_name=_one_line(link.name), username=local, domain=domain)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message.set_content(body)
+    message["Content-Language"] = contract.language or "fr"  # after: set_content clears it
+    return message
+
+
+def _connect(config) -> smtplib.SMTP:
+    mode = (config.get("SMTP_TLS") or "starttls").lower()
+    host, port = config["SMTP_HOST"], config.get("SMTP_PORT") or 587
+    if mode == "ssl":
+        server = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT,
+                                  context=ssl.create_default_context())
+    else:
+        server = smtplib.SMTP(host, port, timeout=TIMEOUT)
+        if mode == "starttls":
+            server.starttls(context=ssl.create_default_context())
+    if config.get("SMTP_USER"):
+        server.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+    return server
+
+
+def send_links(contract, links) -> set[int]:
+    """Email each link to its signer; the ids of the signers reached."""
+    config = current_app.config
+    sender = config.get("SMTP_FROM") or config.get("SMTP_USER") or "relais@localhost"
+    reached: set[int] = set()
+    try:
+        with _connect(config) as server:
+            for link in links:
+                try:
+                    server.send_message(_message(contract, link, sender))
+                except (smtplib.SMTPException, ValueError) as error:
+                    log.warning("signing link for signer %s not emailed: %s",
+                                link.signer_id, error)
+                else:
+                    reached.add(link.signer_id)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("SMTP server %s unreachable: %s", config.get("SMTP_HOST"), error)
+    return reached

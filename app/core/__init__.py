@@ -1,0 +1,1 @@
+"""What every feature shares: service errors, audit, pagination, bulk SQL, CSV and PDF, N_."""

@@ -1,0 +1,116 @@
+"""The influencer list: search, filters, sort, pagination (all in the URL), bulk actions."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.auth import users
+from app.core.downloads import attachment, in_own_context
+from app.core.errors import ServiceError
+from app.i18n.labels import label
+from app.influencers import bulk as influencer_bulk
+from app.influencers import query as listing
+from app.influencers.blueprint import bp
+from app.influencers.list_forms import BulkForm, FilterForm
+from app.models.influencer import KINDS, PLATFORMS, STATUSES
+from app.security import role_required, safe_next_url
+
+# Query parameters that are not filters: changing them keeps the same result set.
+NOT_FILTERS = {"sort", "per_page"}
+
+
+def _page_size(form: FilterForm) -> int:
+    # 25 rows by default: a screenful, and half the rendering of 50 (list budget: 50 ms).
+    if form.per_page.raw_data and not form.per_page.errors:
+        return int(form.per_page.data)
+    return listing.PER_PAGE[0]
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {group: {code: label(group, code) for code in codes}
+            for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
+
+
+def _filter_form(owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]:
+    """The filters read from the URL, checked against the latest scoring run (whose id is
+    returned, for the page to read that run's scores only)."""
+    run_id = listing.latest_run_id()
+    communities = (listing.communities(run_id, wanted=request.args.get("community"))
+                   if run_id is not None else None)
+    form = FilterForm(formdata=request.args, owners=owners, communities=communities)
+    form.validate()  # errors are shown beside their field; those values are ignored
+    return form, run_id
+
+
+@bp.get("/")
+@role_required("viewer")
+def index():
+    owners = users.team()
+    form, run_id = _filter_form(owners)
+    filters = form.clean()
+    sort = filters.get("sort", "name")
+    size = _page_size(form)
+    query_args = {k: v for k, v in request.args.items() if k in filters and k != "page"}
+    filtered = bool(set(filters) - NOT_FILTERS)
+    # Unfiltered, the exact total is one index-only count; filtered, it is capped.
+    page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
+                                     size, query_args, exact=not filtered, run_id=run_id)
+    return render_template(
+        "influencers/index.html", form=form, page=page, capped=capped, sort=sort,
+        filtered=filtered, scored=run_id is not None,
+        scores=listing.page_scores(run_id, [person.id for person in page.items]),
+        owners=dict(owners), tags=listing.tag_names(), labels=_labels(),
+        header_args={k: v for k, v in query_args.items() if k != "sort"},
+        any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
+        bulk=BulkForm(formdata=None, owners=users.active_team())
+        if current_user.has_role("member") else None,
+    )
+
+
+@bp.post("/bulk")
+@role_required("member")
+def bulk():
+    form = BulkForm(owners=users.active_team())
+    back = safe_next_url(request.form.get("next")) or url_for("influencers.index")
+    if not back.startswith(url_for("influencers.index")):
+        back = url_for("influencers.index")
+    if not form.validate():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(back)
+    ids = influencer_bulk.parse_ids(request.form.getlist("ids"))
+    try:
+        count = influencer_bulk.bulk_update(ids, form.action.data, form[form.action.data].data)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        if count:
+            flash(ngettext("%(num)d influencer updated.", "%(num)d influencers updated.",
+                           count), "success")
+        else:
+            flash(_("Nothing to change: the selected influencers already had this value."))
+    return redirect(back)
+
+
+@bp.get("/export.csv")
+@role_required("member")  # reading is open to viewers; taking personal data away is not
+def export_csv():
+    """The list's rows for the same query string (filters and sort; not the page), streamed
+    as CSV. `?delimiter=;` for French Excel."""
+    from app.influencers import (
+        export as exports,  # imported here: the import library it leans on is new
+    )
+
+    delimiter = request.args.get("delimiter", ",")
+    if delimiter not in exports.DELIMITERS:
+        flash(_("Unknown CSV separator: choose a comma or a semicolon."), "error")
+        return redirect(url_for("influencers.index"))
+    form, _run_id = _filter_form(users.team())  # as on the list: invalid values ignored
+    filters = form.clean()
+    body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
+    return attachment(in_own_context(current_app._get_current_object(), body), "text/csv",
+                      exports.filename())

@@ -1,0 +1,344 @@
+"""Reading the influencer list (search, filters, sort, page); its bulk actions are in
+bulk.py.
+
+Every filter is a plain column test or an EXISTS on an indexed child table, so a page costs
+the same handful of queries at 100 influencers or 100 000: count, page, accounts, tags, and
+with a scoring run its communities and the page's scores.
+
+Scores are read from the latest finished scoring run only: its id is looked up once per page
+and handed down (`run_id`); callers that do not pass it (the export) have it looked up when a
+score filter or sort needs it.
+"""
+
+from __future__ import annotations
+
+from types import EllipsisType
+from typing import Any
+
+from flask_babel import get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, asc, column, desc, exists, false, func, or_, select, text
+from sqlalchemy.orm import selectinload
+
+from app.core.pagination import Page, paginate, parse_page
+from app.extensions import db
+from app.i18n.formats import number as number_format
+from app.models import Community, Influencer, InfluencerScore, ScoringRun, SocialAccount, Tag, User
+from app.models.influencer import AGE_COLUMNS, influencer_tag
+
+PER_PAGE = (25, 50, 100)
+COUNT_CAP = 500
+SEARCH_CAP = 2000  # matches of a search gathered in one pass (see list_page)
+# Louvain leaves every isolated person in a community of their own: the filter offers the
+# biggest ones (plus the one asked for), not tens of thousands of singletons.
+COMMUNITY_CHOICES = 50
+# A minimum score kept by more people than this is checked row by row (see _min_score).
+SCORE_LIST_MAX = 10_000
+LATEST: EllipsisType = ...  # run_id not given: look the latest run up if it is needed
+SORT_COLUMNS = {
+    "name": Influencer.display_name,
+    "kind": Influencer.kind,
+    "status": Influencer.status,
+    "country": Influencer.country,
+    "followers": Influencer.followers_total,
+    "engagement": Influencer.engagement_rate,
+    "owner": User.name,
+    "created": Influencer.created_at,
+    "updated": Influencer.updated_at,
+    "score": InfluencerScore.score,  # of the latest run (see ordered and _by_score)
+}
+SORT_LABELS = {
+    "name": _l("Name (A→Z)"), "-name": _l("Name (Z→A)"),
+    "-followers": _l("Most followers"), "followers": _l("Fewest followers"),
+    "-engagement": _l("Highest engagement"), "engagement": _l("Lowest engagement"),
+    "-score": _l("Best score"), "score": _l("Lowest score"),
+    "kind": _l("Kind (A→Z)"), "-kind": _l("Kind (Z→A)"),
+    "status": _l("Status (A→Z)"), "-status": _l("Status (Z→A)"),
+    "country": _l("Country (A→Z)"), "-country": _l("Country (Z→A)"),
+    "owner": _l("Owner (A→Z)"), "-owner": _l("Owner (Z→A)"),
+    "-created": _l("Newest"), "created": _l("Oldest"),
+    "-updated": _l("Recently changed"), "updated": _l("Least recently changed"),
+}
+
+
+def tag_names() -> list[str]:
+    return list(db.session.scalars(select(Tag.name).order_by(Tag.name)))
+
+
+def _tag_ids(wanted: str, partial: bool) -> list[int]:
+    """Tags are few: matched here, in Python, so that "Été" and "été" meet on every database
+    (SQLite's lower() folds ASCII only)."""
+    folded = wanted.casefold()
+    found = []
+    for tag_id, name in db.session.execute(select(Tag.id, Tag.name)):
+        if (folded in name.casefold()) if partial else (name.casefold() == folded):
+            found.append(tag_id)
+    return found
+
+
+def _tagged(tag_ids: list[int]):
+    return exists().where(influencer_tag.c.influencer_id == Influencer.id,
+                          influencer_tag.c.tag_id.in_(tag_ids))
+
+
+def _contains(needle: str):
+    """Substring test on the lower-cased search text, through a trigram index on both
+    databases (see app/models/influencer.py). PostgreSQL: LIKE on the GIN index. SQLite:
+    GLOB on the FTS5 trigram table; a needle holding GLOB wildcards (rare) scans the table
+    with its wildcards bracketed."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return Influencer.search_text.contains(needle, autoescape=True)
+    if any(c in needle for c in "*?["):
+        escaped = "".join(f"[{c}]" if c in "*?[" else c for c in needle)
+        return Influencer.search_text.op("GLOB")(f"*{escaped}*")
+    matches = text("SELECT rowid FROM influencer_fts WHERE search_text GLOB :pattern"
+                   ).bindparams(pattern=f"*{needle}*")
+    return Influencer.id.in_(matches.columns(column("rowid")))
+
+
+def _search(text: str):
+    """Name, email and handles live lower-cased in search_text; tags are matched apart."""
+    needle = text.strip().lstrip("@").lower()
+    if not needle:
+        return None
+    condition = _contains(needle)
+    tag_ids = _tag_ids(needle, partial=True)
+    return or_(condition, _tagged(tag_ids)) if tag_ids else condition
+
+
+def conditions(filters: dict[str, Any], user_id: int | None,
+               run_id: int | None | EllipsisType = LATEST) -> list:
+    """WHERE clauses for the cleaned filters (see FilterForm.clean)."""
+    where = [Influencer.deleted_at.is_(None), *_scored(filters, run_id)]
+    if "q" in filters and (found := _search(filters["q"])) is not None:
+        where.append(found)
+    for name in ("kind", "status", "country"):
+        if name in filters:
+            where.append(getattr(Influencer, name) == filters[name])
+    if "platform" in filters:
+        where.append(exists().where(SocialAccount.influencer_id == Influencer.id,
+                                    SocialAccount.platform == filters["platform"]))
+    if "owner" in filters:
+        owner = filters["owner"]
+        if owner == "none":
+            where.append(Influencer.owner_id.is_(None))
+        else:
+            where.append(Influencer.owner_id == (user_id if owner == "me" else int(owner)))
+    if "import_id" in filters:
+        where.append(Influencer.import_id == filters["import_id"])
+    if "tag" in filters:
+        tag_ids = _tag_ids(filters["tag"], partial=False)
+        where.append(_tagged(tag_ids) if tag_ids else false())
+    where.extend(_ranges(filters))
+    # Audience filters read the main account's latest snapshot, copied onto the row.
+    if "women_min" in filters:
+        where.append(Influencer.audience_female >= filters["women_min"])
+    if "top_country" in filters:
+        where.append(Influencer.audience_top_country == filters["top_country"])
+    if "age_band" in filters and "age_min" in filters:
+        column = getattr(Influencer, AGE_COLUMNS[filters["age_band"]])
+        where.append(column >= filters["age_min"])
+    return where
+
+
+def _scored(filters: dict[str, Any], run_id: int | None | EllipsisType) -> list:
+    """Community and minimum score in the latest run."""
+    community, score_min = _as_int(filters.get("community")), filters.get("score_min")
+    if community is None and score_min is None:
+        return []
+    run_id = latest_run_id() if run_id is LATEST else run_id
+    if run_id is None:
+        return [false()]  # no run yet: nobody has a score or a community
+    if community is None:
+        return [_min_score(run_id, float(score_min))]
+    # A community holds a small share of the people: read first, from its own index (with
+    # the minimum score, if any). Not correlated: the score sort joins the scores too.
+    tests = [InfluencerScore.run_id == run_id, InfluencerScore.community == community]
+    if score_min is not None:
+        tests.append(InfluencerScore.score >= float(score_min))
+    return [Influencer.id.in_(select(InfluencerScore.influencer_id).where(*tests)
+                              .correlate(None))]
+
+
+def _min_score(run_id: int, score_min: float):
+    """People with at least this score in the run. A high bar keeps few: their ids are read
+    first, from the run's (run, score) index. A low bar keeps many: each row is checked in
+    the list's own order (a scalar subquery on the scores' key, which neither database turns
+    into a join) and a page fills after a few rows. The planners would choose well only with
+    statistics that a new run has just made stale; a bounded count on the index chooses."""
+    bar = (InfluencerScore.run_id == run_id, InfluencerScore.score >= score_min)
+    # Read along the (run, score) index, never a scan of every run's rows: index only.
+    kept = db.session.scalar(select(func.count()).select_from(
+        select(InfluencerScore.score).where(*bar).order_by(InfluencerScore.score)
+        .limit(SCORE_LIST_MAX).subquery()))
+    if kept < SCORE_LIST_MAX:
+        return Influencer.id.in_(select(InfluencerScore.influencer_id).where(*bar)
+                                 .correlate(None))
+    own = (select(InfluencerScore.score)
+           .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id == Influencer.id)
+           .correlate(Influencer).scalar_subquery())
+    return own >= score_min
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -2**31 <= number < 2**31 else None
+
+
+def _ranges(filters: dict[str, Any]) -> list:
+    where = []
+    if "followers_min" in filters:
+        where.append(Influencer.followers_total >= filters["followers_min"])
+    if "followers_max" in filters:
+        where.append(Influencer.followers_total <= filters["followers_max"])
+    # The form turns typed percentages into shares (2.5 % → 0.025), as stored.
+    if "engagement_min" in filters:
+        where.append(Influencer.engagement_rate >= filters["engagement_min"])
+    if "engagement_max" in filters:
+        where.append(Influencer.engagement_rate <= filters["engagement_max"])
+    return where
+
+
+def ordered(stmt: Select, sort: str, run_id: int | None | EllipsisType = LATEST) -> Select:
+    """`stmt` in the list's order. By score (the export; the list pages with _by_score, in
+    the same order): the latest run outer-joined, people without a score last both ways."""
+    descending = sort.startswith("-")
+    column = SORT_COLUMNS.get(sort.lstrip("-"), Influencer.display_name)
+    if column is User.name:
+        stmt = stmt.outerjoin(User, User.id == Influencer.owner_id)
+    direction = desc if descending else asc
+    if column is InfluencerScore.score:
+        run_id = latest_run_id() if run_id is LATEST else run_id
+        if run_id is None:  # nothing scored yet: the default order rather than an error
+            return ordered(stmt, "name", None)
+        stmt = stmt.outerjoin(InfluencerScore, _in_run(run_id))
+        return stmt.order_by(direction(column).nulls_last(), direction(Influencer.id))
+    # The id breaks ties, so pages never repeat or skip a row between two requests.
+    return stmt.order_by(direction(column), direction(Influencer.id))
+
+
+def _in_run(run_id: int):
+    return and_(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id == Influencer.id)
+
+
+def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: Any,
+              size: int, query_args: dict[str, Any], exact: bool = False,
+              run_id: int | None | EllipsisType = LATEST) -> tuple[Page, bool]:
+    """One page and whether its total is capped. Counting every match of a broad filter
+    means visiting tens of thousands of rows; counting up to COUNT_CAP (or just past the
+    page asked for) keeps the count as cheap as the page, and "more than 500" says enough."""
+    by_score = sort.lstrip("-") == "score"
+    if run_id is LATEST and (by_score or {"community", "score_min"} & set(filters)):
+        run_id = latest_run_id()
+    where = and_(*conditions(filters, user_id, run_id))
+    cap = max(COUNT_CAP, parse_page(number) * size) + 1  # one more than shown means "more"
+    total = None
+    if "q" in filters and not exact:
+        # A substring search reads every row once; a rare word would be read twice (count,
+        # then page in sort order). Its matches are taken in one pass instead, and the page
+        # is sorted among them. A common word fills the cap early: the usual path is cheap.
+        limit = max(SEARCH_CAP, cap)
+        ids = list(db.session.scalars(select(Influencer.id).where(where).limit(limit)))
+        if len(ids) < limit:
+            where, exact, total = Influencer.id.in_(ids), True, len(ids)
+    if by_score and run_id is not None:
+        page = _by_score(where, run_id, sort.startswith("-"), number, size, query_args,
+                         total, None if exact else cap)
+        return page, not exact and page.total >= cap
+    stmt = ordered(select(Influencer).where(where), sort, run_id).options(
+        selectinload(Influencer.accounts), selectinload(Influencer.tags)
+    )
+    page = paginate(stmt if exact else stmt.limit(cap), number, size, query_args, total=total)
+    return page, not exact and page.total >= cap
+
+
+def _by_score(where, run_id: int, descending: bool, number: Any, size: int,
+              query_args: dict[str, Any], total: int | None, cap: int | None) -> Page:
+    """Scores first (best or lowest), then the people the run did not score, by id.
+    Sorting an outer join would read every influencer for each page; walking the run's
+    (run, score) index reads a page's worth. The unscored are read only on the pages where
+    the scored ones run out (one statement more; two past them: how many came before)."""
+    if total is None:
+        matches = select(Influencer.id).where(where)
+        total = db.session.scalar(select(func.count()).select_from(
+            (matches if cap is None else matches.limit(cap)).subquery())) or 0
+    direction = desc if descending else asc
+    scored = (select(Influencer.id).join(InfluencerScore, _in_run(run_id)).where(where)
+              .order_by(direction(InfluencerScore.score),
+                        direction(InfluencerScore.influencer_id)))
+    page = paginate(scored, number, size, query_args, total=total)
+    ids = list(page.items)
+    if len(ids) < page.size:
+        skip = 0
+        if not ids and page.number > 1:  # past the scored ones: how far past?
+            skip = (page.number - 1) * page.size - (db.session.scalar(
+                select(func.count()).select_from(scored.order_by(None).subquery())) or 0)
+        ids += db.session.scalars(
+            select(Influencer.id).where(where, ~exists().where(_in_run(run_id)))
+            .order_by(direction(Influencer.id)).limit(page.size - len(ids))
+            .offset(max(skip, 0))).all()
+    people = {person.id: person for person in db.session.scalars(
+        select(Influencer).where(Influencer.id.in_(ids))
+        .options(selectinload(Influencer.accounts), selectinload(Influencer.tags)))}
+    page.items = [people[i] for i in ids if i in people]
+    return page
+
+
+# --- scores of the latest run ------------------------------------------------------------
+
+def latest_run_id() -> int | None:
+    """The run the list shows (as app.scoring.rescoring.latest_run, without loading it)."""
+    return db.session.scalar(select(ScoringRun.id).where(ScoringRun.status == "done")
+                             .order_by(ScoringRun.id.desc()).limit(1))
+
+
+def community_name(number: int, label: str | None) -> str:
+    """A community's stored label (its commonest tags), else "Community N" in the user's
+    language, as the network view and the profile say it."""
+    return label or _("Community %(number)s", number=number)
+
+
+def communities(run_id: int, wanted: Any = None) -> list[tuple[str, str]]:
+    """The filter's choices: the run's COMMUNITY_CHOICES biggest communities, biggest
+    first, as (number, "label · N people"); plus the `wanted` one (a community link from a
+    row) when it is smaller, so that it can be chosen and shown."""
+    stmt = select(Community.number, Community.label, Community.size).where(
+        Community.run_id == run_id)
+    rows = list(db.session.execute(stmt.order_by(Community.size.desc(), Community.number)
+                                   .limit(COMMUNITY_CHOICES)))
+    wanted = _as_int(wanted)
+    if wanted is not None and all(number != wanted for number, _label, _size in rows):
+        rows += db.session.execute(stmt.where(Community.number == wanted)).all()
+    # flask_babel.ngettext would put the raw count in the message; the counts here are
+    # formatted ("1 234 personnes") as the templates show them. The catalogue is fetched
+    # once, and Babel's (slow) formatting skipped below 1 000: no digit group to place.
+    people = get_translations().ungettext
+    return [(str(number), f"{community_name(number, label)} · " + people(
+        "%(num)s person", "%(num)s people", size) % {
+        "num": number_format(size) if size >= 1000 else str(size)})
+        for number, label, size in rows]
+
+
+def page_scores(run_id: int | None, ids: list[int]) -> dict[int, tuple[float, int, str]]:
+    """influencer → (score, community number, community name) in the run, for one page's
+    people: one query on the scores' (influencer, run) key."""
+    if run_id is None or not ids:
+        return {}
+    rows = db.session.execute(
+        select(InfluencerScore.influencer_id, InfluencerScore.score, InfluencerScore.community,
+               Community.label)
+        .outerjoin(Community, and_(Community.run_id == InfluencerScore.run_id,
+                                   Community.number == InfluencerScore.community))
+        .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id.in_(ids)))
+    return {ident: (score, number, community_name(number, label))
+            for ident, score, number, label in rows}
+
+
+def any_influencer() -> bool:
+    return db.session.scalar(
+        select(Influencer.id).where(Influencer.deleted_at.is_(None)).limit(1)
+    ) is not None
