@@ -1,14 +1,17 @@
 """Fixtures shared by every test: a real database (SQLite, or PostgreSQL when
-DATABASE_URL is set), the app, clients logged in per role, the CLI runner."""
+DATABASE_URL is set), the app, clients logged in per role or as a given user, the CLI
+runner, and the counting of the SQL statements a block or a page sends."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 os.environ.setdefault("RELAIS_JOBS_IMMEDIATE", "1")  # background jobs run inline in tests
 from app import create_app  # noqa: E402 - after the jobs setting above
@@ -117,13 +120,23 @@ def auth(client):
     return AuthActions(client)
 
 
-def _client_as(app, role: str):
-    user = factories.make_user(role)
+def _logged_in(app, user):
     client = app.test_client()
     response = AuthActions(client).login(user)
     assert response.status_code == 302, response.data
     client.user = user
     return client
+
+
+def _client_as(app, role: str):
+    return _logged_in(app, factories.make_user(role))
+
+
+@pytest.fixture()
+def client_as(app, db):
+    """A new client logged in as the given user (a second person, or one with another
+    language): `client_as(make_user("member", locale="fr"))`."""
+    return lambda user: _logged_in(app, user)
 
 
 @pytest.fixture()
@@ -144,3 +157,62 @@ def manager_client(app, db):
 @pytest.fixture()
 def admin_client(app, db):
     return _client_as(app, "admin")
+
+
+# --- counting the SQL statements: the number of queries stays flat while the data grows ---
+
+class Statements(list[str]):
+    """The statements sent, in order, white space folded."""
+
+    def starting(self, prefix: str) -> list[str]:
+        return [s for s in self if s.upper().startswith(prefix.upper())]
+
+
+@pytest.fixture()
+def statements(db):
+    """Records the statements sent while a block runs: `with statements() as seen:`."""
+
+    @contextlib.contextmanager
+    def recording() -> Iterator[Statements]:
+        seen = Statements()
+
+        def record(conn, cursor, statement, *args) -> None:
+            seen.append(" ".join(statement.split()))
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return recording
+
+
+@pytest.fixture()
+def count_statements(statements):
+    """The number of statements a call sends: `count_statements(lambda: export())`."""
+
+    def count(function: Callable[[], object]) -> int:
+        with statements() as seen:
+            function()
+        return len(seen)
+
+    return count
+
+
+@pytest.fixture()
+def count_page_statements(count_statements):
+    """The statements that one successful GET of `url` sends, its body read to the end (a
+    streamed response runs its queries while it is read): `count_page_statements(client,
+    url)`."""
+
+    def count(client, url: str) -> int:
+        def fetch() -> None:
+            response = client.get(url)
+            assert response.status_code == 200
+            response.get_data()
+
+        return count_statements(fetch)
+
+    return count

@@ -1,7 +1,11 @@
-"""Factories: small functions that write real rows through the real services or models."""
+"""Factories: small functions that write real rows through the real services or models.
+
+They serve every feature's tests (and the browser journeys); what only one feature's tests
+share is a fixture in that feature's conftest.py."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date
 
@@ -14,9 +18,12 @@ from app.models import (
     Influencer,
     Operation,
     Participant,
+    PlatformRate,
+    Relationship,
     SocialAccount,
     User,
 )
+from app.models.influencer import refresh_denormalised
 from app.security import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -51,25 +58,50 @@ def make_influencer(accounts: list[dict] | None = None, **kw) -> Influencer:
     influencer = Influencer(display_name=kw.pop("display_name", f"Influencer {n}"), **kw)
     for spec in accounts or []:
         influencer.accounts.append(SocialAccount(**spec))
-    influencer.followers_total = sum(a.followers or 0 for a in influencer.accounts)
-    rates = [a.engagement_rate for a in influencer.accounts if a.engagement_rate is not None]
-    influencer.engagement_rate = max(rates) if rates else None
-    influencer.search_text = " ".join(
-        [influencer.display_name.lower(), (influencer.email or "").lower()]
-        + [a.handle for a in influencer.accounts]
-    )
+    refresh_denormalised(influencer)  # followers, engagement, search text, audience
     db.session.add(influencer)
     db.session.commit()
+    return influencer
+
+
+def make_person(name: str, *accounts: tuple, **kw) -> Influencer:
+    """An influencer named `name` with one account per (platform, followers, credibility,
+    audience shares or None); the shares become a snapshot of 1 January 2026."""
+    influencer = make_influencer(
+        display_name=name, accounts=[
+            {"platform": platform, "handle": f"{name.lower().replace(' ', '_')}_{platform}",
+             "followers": followers, "credibility": credibility}
+            for platform, followers, credibility, _shares in accounts], **kw)
+    for account, (_platform, _f, _c, shares) in zip(influencer.accounts, accounts, strict=True):
+        if shares:
+            add_snapshot(account, shares, taken_on=date(2026, 1, 1))
     return influencer
 
 
 def add_snapshot(account: SocialAccount, shares: dict[str, dict[str, float]],
                  taken_on: date | None = None, followers: int | None = None) -> AudienceSnapshot:
     """Through the service: latest flags, ranks and the influencer's audience columns."""
-    from app.services import influencers
+    from app.influencers import service as influencers
 
     return influencers.add_snapshot(account, taken_on or date.today(), shares,
                                     followers=followers)
+
+
+def make_relationship(source: Influencer, target: Influencer, kind: str = "reposts",
+                      weight: float = 1.0) -> Relationship:
+    relationship = Relationship(source_id=source.id, target_id=target.id, kind=kind,
+                                weight=weight, origin="manual")
+    db.session.add(relationship)
+    db.session.commit()
+    return relationship
+
+
+def make_platform_rates(**cpm_cents: int) -> None:
+    """The CPM of each platform named, in cents per thousand: `make_platform_rates(
+    instagram=1_000)`."""
+    for platform, cpm in cpm_cents.items():
+        db.session.add(PlatformRate(platform=platform, cpm_cents=cpm, currency="EUR"))
+    db.session.commit()
 
 
 def make_campaign(brand: Brand | None = None, **kw) -> Campaign:
@@ -135,5 +167,32 @@ def make_contract(brand: Brand | None = None, influencer: Influencer | None = No
         usage_territories=kw.pop("usage_territories", "France, Belgique"),
         usage_months=kw.pop("usage_months", 12), **kw)
     db.session.add(contract)
+    db.session.commit()
+    return contract
+
+
+@functools.cache
+def small_pdf() -> bytes:
+    """A real one-page PDF, made once: most tests need a document, not the contract's
+    full rendering."""
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Contrat d'essai</h1><p>Clause unique.</p>").write_pdf()
+
+
+def make_approved_contract(render: bool = False, **kw) -> Contract:
+    """An approved contract (`make_contract`'s arguments): rendered through the real
+    submission and approval when `render`, otherwise with `small_pdf()` stored as its
+    document."""
+    from app.contracts import workflow
+
+    contract = make_contract(**kw)
+    if render:
+        workflow.submit(contract, make_user("member"))
+        workflow.approve(contract, make_user("manager"))
+        return contract
+    workflow.store_document(contract, small_pdf(), kind="contract", template_name="ambassador",
+                            template_version="test", pages=1, user=None)
+    contract.status = "approved"
     db.session.commit()
     return contract

@@ -1,7 +1,7 @@
-"""Issue 5 (items 4-5) in headless Chromium, CSRF on: on a small network scored by a real
-run, a member opens a campaign's candidates, filters them by maximum fee, opens "Propose
-ambassadors", runs it with a budget (the chart is drawn under the CSP), adds the picks, and
-finds them shortlisted on the participants board."""
+"""Candidates and proposed ambassadors in headless Chromium, CSRF on: on a small network
+scored by a real run, a member opens a campaign's candidates, filters them by maximum fee,
+opens "Propose ambassadors", runs it with a budget (the chart is drawn under the CSP), adds
+the picks, and finds them shortlisted on the participants board."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import scoring
+from app.scoring import rescoring as scoring
 from tests import factories
 from tests.browser.test_board_browser import column, shot
 from tests.browser.test_influencer_journey import log_in
-from tests.candidate_helpers import person, rates, relate
+from tests.factories import make_person, make_platform_rates, make_relationship
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +30,15 @@ PEOPLE = (  # name, Instagram followers (the fee estimate in cents at 10 € CPM
 @pytest.fixture()
 def network(app, live_server, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production
-    rates(instagram=1_000)
-    people = {name: person(name, ("instagram", followers, 0.9, shares))
+    make_platform_rates(instagram=1_000)
+    people = {name: make_person(name, ("instagram", followers, 0.9, shares))
               for name, followers, shares in PEOPLE}
     for source, target, kind in (("Théo Mercier", "Manon Girard", "reposts"),
                                  ("Chloé Lefèvre", "Manon Girard", "mentions"),
                                  ("Lucas Roux", "Théo Mercier", "reposts"),
                                  ("Hugo Petit", "Inès Garnier", "follows"),
                                  ("Inès Garnier", "Chloé Lefèvre", "collaborated")):
-        relate(people[source], people[target], kind)
+        make_relationship(people[source], people[target], kind)
     scoring.rescore()
     campaign = factories.make_campaign(name="Rentrée au grand air", budget_cents=300_000,
                                        target_countries="FR", target_platforms="instagram")

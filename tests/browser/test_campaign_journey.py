@@ -1,4 +1,4 @@
-"""Issue 4's journey in headless Chromium, CSRF on: a member creates a campaign through its
+"""A campaign's journey in headless Chromium, CSRF on: a member creates a campaign through its
 form → adds three influencers from the participants page's search → moves them through
 the pipeline (one with the keyboard only, one to "contracted" with an agreed fee) → plans
 an operation and submits it; a manager approves it from "To approve"; the member publishes

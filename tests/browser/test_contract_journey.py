@@ -1,4 +1,4 @@
-"""Issue 6's journey in headless Chromium, CSRF on: a member creates a contract from a
+"""A contract's journey in headless Chromium, CSRF on: a member creates a contract from a
 campaign participant (operations and fee filled in from the plan), submits it; a manager
 approves it (the PDF version appears); the member sends it for signature (no SMTP: the
 links are shown to copy); each signer opens their link in a page of their own and signs;

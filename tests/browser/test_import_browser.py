@@ -1,5 +1,6 @@
-"""Issue 3 in headless Chromium: a French Excel file (cp1252, `;`, "9,5 M", "12 400", one bad
-row) → preview → dry run → import → find the people → download the rejected rows → revert."""
+"""The import wizard in headless Chromium: a French Excel file (cp1252, `;`, "9,5 M",
+"12 400", one bad row) → preview → dry run → import → find the people → download the
+rejected rows → revert."""
 
 from __future__ import annotations
 

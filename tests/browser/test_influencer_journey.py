@@ -1,4 +1,4 @@
-"""The main journey of issue 2 in headless Chromium: log in → create an influencer with an
+"""The influencer journey in headless Chromium: log in → create an influencer with an
 Instagram account and an audience snapshot → find them by search and by an audience
 filter → edit → provoke and resolve a conflict → log out."""
 

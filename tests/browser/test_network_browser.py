@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import Relationship
 from tests import factories
 from tests.browser.test_influencer_journey import log_in
+
+pytestmark = pytest.mark.browser
 
 
 def test_neighbourhood_is_drawn_and_filtered(page: Page, live_server):

@@ -1,6 +1,7 @@
-"""Issue 3 item 8 in headless Chromium: a French Excel file of relationships (cp1252, `;`,
-"Source;Cible;Type;Poids" and a platform column) naming people by handle, one of them
-unknown → check (nothing written) → import → the counts and the rejected row."""
+"""Relationships imported from their web page in headless Chromium: a French Excel file of
+relationships (cp1252, `;`, "Source;Cible;Type;Poids" and a platform column) naming people
+by handle, one of them unknown → check (nothing written) → import → the counts and the
+rejected row."""
 
 from __future__ import annotations
 

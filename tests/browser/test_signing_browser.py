@@ -14,7 +14,7 @@ from app.extensions import db as _db
 from app.models import Contract
 from tests import factories
 from tests.browser.test_influencer_journey import log_in
-from tests.signing_helpers import approved
+from tests.factories import make_approved_contract
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def shot(page: Page, name: str) -> None:
 def test_send_then_sign_with_the_keyboard(page: Page, app, live_server, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     member = factories.make_user("member")
-    contract = approved(render=True)
+    contract = make_approved_contract(render=True)
     log_in(page, live_server, member)
     page.goto(f"{live_server}/contracts/{contract.id}")
     shot(page, "signing-panel-approved.png")

@@ -1,0 +1,147 @@
+"""Signing links by email, through a real SMTP conversation with a small local sink (the
+standard library's smtplib talks to it over TCP as it would to a real server)."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import threading
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from babel.dates import format_date
+
+from app.contracts.signing import service as signing
+from app.extensions import db as _db
+from app.models import Contract
+from app.models.base import utcnow
+from tests.factories import make_approved_contract, make_user
+
+BASE = "https://relais.example.org"
+
+
+class _Session(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for smtplib: greeting, EHLO, MAIL, RCPT, DATA, QUIT."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        self.reply("220 sink ESMTP")
+        envelope: dict = {"rcpt": []}
+        while line := self.rfile.readline():
+            verb = line.decode(errors="replace").strip().split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250-sink")
+                self.reply("250 8BITMIME")
+            elif verb == "MAIL":
+                envelope = {"from": line.decode().strip(), "rcpt": []}
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                envelope["rcpt"].append(line.decode().strip().split(":", 1)[1].strip("<> "))
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 End data with <CR><LF>.<CR><LF>")
+                self.server.messages.append((envelope, self._data()))
+                self.reply("250 OK queued")
+            elif verb == "QUIT":
+                self.reply("221 Bye")
+                return
+            else:  # RSET, NOOP
+                self.reply("250 OK")
+
+    def _data(self) -> bytes:
+        lines = []
+        while (line := self.rfile.readline()) not in (b".\r\n", b""):
+            lines.append(line[1:] if line.startswith(b"..") else line)
+        return b"".join(lines)
+
+
+class _Sink(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Session)
+        self.messages: list[tuple[dict, bytes]] = []
+
+
+@pytest.fixture()
+def smtp(app):
+    sink = _Sink()
+    thread = threading.Thread(target=sink.serve_forever, daemon=True)
+    thread.start()
+    saved = {k: app.config.get(k) for k in ("SMTP_HOST", "SMTP_PORT", "SMTP_TLS", "SMTP_FROM",
+                                            "RELAIS_BASE_URL")}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.server_address[1], SMTP_TLS="none",
+                      SMTP_FROM="contrats@agence-relais.fr", RELAIS_BASE_URL=BASE)
+    yield sink
+    app.config.update(saved)
+    sink.shutdown()
+    sink.server_close()
+
+
+def _mails(sink) -> dict:
+    return {envelope["rcpt"][0]: message_from_bytes(data, policy=policy.default)
+            for envelope, data in sink.messages}
+
+
+def _expiry(language: str) -> str:
+    return format_date((utcnow() + timedelta(days=signing.signing_days())).date(), "long",
+                       locale=language)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_links_are_emailed_in_the_contracts_language(english, smtp, language):
+    contract = make_approved_contract(language=language)
+    links = signing.send(contract, make_user("member"))
+    assert all(link.emailed for link in links)
+    mails = _mails(smtp)
+    assert set(mails) == {"contrats@maison-lumiere.fr", "zoe@exemple.fr"}
+    for link in links:
+        mail = mails[link.email]
+        assert mail["Content-Language"] == language
+        assert mail["From"] == "contrats@agence-relais.fr"
+        assert link.name in str(mail["To"])
+        assert contract.number in mail["Subject"]
+        body = mail.get_content()
+        assert link.url in body and link.url.startswith(f"{BASE}/sign/")
+        assert _expiry(language) in body  # the date in the contract's language
+        assert link.name in body
+    _db.session.expire_all()
+    assert all(s.emailed for s in _db.session.get(Contract, contract.id).signers)
+
+
+def test_a_name_cannot_inject_headers(english, smtp):
+    contract = make_approved_contract()
+    contract.brand.signatory_name = "Hélène Câlin\r\nBcc: espion@exemple.org"
+    _db.session.commit()
+    signing.send(contract, make_user("member"))
+    rcpts = [r for envelope, _data in smtp.messages for r in envelope["rcpt"]]
+    assert "espion@exemple.org" not in rcpts
+    mail = _mails(smtp)["contrats@maison-lumiere.fr"]
+    assert mail["Bcc"] is None and "Hélène Câlin" in str(mail["To"])
+
+
+def test_an_unreachable_server_leaves_the_links_to_copy(english, app, smtp):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        app.config["SMTP_PORT"] = probe.getsockname()[1]
+    contract = make_approved_contract()
+    links = signing.send(contract, make_user("member"))
+    assert len(links) == 2 and not any(link.emailed for link in links)
+    assert _db.session.get(Contract, contract.id).status == "sent"
+    assert not smtp.messages
+
+
+@pytest.mark.slow
+def test_the_send_button_with_smtp_announces_the_emails(member_client, smtp):
+    contract = make_approved_contract()
+    response = member_client.post(f"/contracts/{contract.id}/send",
+                                  data={"version": contract.version})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/contracts/{contract.id}#signing")
+    page = member_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The signing link was emailed to" in page and "zoe@exemple.fr" in page
+    assert len(smtp.messages) == 2
