@@ -7,9 +7,16 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# `make run HOST=0.0.0.0 PORT=8000` to serve beyond this machine or on another port.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The job queue the worker beside `make run` consumes (one place to change it).
+JOBS_APP ?= app.worker.huey
+# Extra pytest arguments for test-sqlite/test-postgres/test-fast, e.g. PYTEST_ARGS="tests/core -x".
+PYTEST_ARGS ?=
 export RELAIS_ENV ?= development
 
-.PHONY: i18n-update run test test-sqlite test-postgres bench lint install install-test browser translations clean
+.PHONY: i18n-update run test test-fast test-sqlite test-postgres bench lint install install-test browser translations clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,10 +35,10 @@ translations: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
-	@echo "Relais: http://127.0.0.1:5000  (job worker started beside it)"
+	@echo "Relais: http://$(HOST):$(PORT)  (job worker started beside it)"
 	@trap 'kill 0' EXIT; \
-	  RELAIS_ENV=$(RELAIS_ENV) $(BIN)/huey_consumer app.jobs.huey -w 1 -q & \
-	  $(FLASK) run --host 127.0.0.1 --port 5000
+	  RELAIS_ENV=$(RELAIS_ENV) $(BIN)/huey_consumer $(JOBS_APP) -w 1 -q & \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -56,13 +63,28 @@ browser:
 test: install-test lint test-sqlite test-postgres
 
 test-sqlite: install-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Quick feedback while coding, about a minute on 2 cores: SQLite, no browser test, no test
+# marked slow (PDF rendering, demo seeding, fuzzing, scaling checks, child processes), spread
+# over every core by pytest-xdist. DATABASE_URL emptied: the workers would share one PostgreSQL
+# database. Bytecode caches kept even where PYTHONDONTWRITEBYTECODE is set: without them each
+# worker recompiles and re-rewrites every module at each run (about 8 s).
+test-fast: install-test
+	DATABASE_URL= PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n auto -m "not browser and not slow" $(PYTEST_ARGS)
+
+# Uses the server at PG_URL when one answers there; otherwise the script starts a throwaway
+# one for the run (installing Debian's postgresql if needed, as root) and removes it after.
 test-postgres: install-test
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	PYTHON=$(BIN)/python tools/with_postgres.sh '$(PG_URL)' $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench tools
+	$(BIN)/lint-imports
+	$(BIN)/python -m tools.code_rules app bench
+	@# No block of six or more lines copied between modules (imports and docstrings aside).
+	$(BIN)/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
+	  --ignore-imports=yes --ignore-docstrings=yes --ignore-comments=yes --score=no app
 
 bench: install-test
 	$(BIN)/python -m bench.list_page
