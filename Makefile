@@ -81,7 +81,7 @@ test-postgres: install-test
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check app tests bench tools
 	$(BIN)/lint-imports
-	$(BIN)/python -m tools.code_rules app bench
+	$(BIN)/python -m tools.code_rules app bench tests
 	@# No block of six or more lines copied between modules (imports and docstrings aside).
 	$(BIN)/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
 	  --ignore-imports=yes --ignore-docstrings=yes --ignore-comments=yes --score=no app

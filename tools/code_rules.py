@@ -4,7 +4,7 @@
 - a private name (`_name`) is used only in its own module: never imported from another
   module, never read as an attribute of an imported module.
 
-`python -m tools.code_rules app bench` prints one line per breach and exits 1 if any
+`python -m tools.code_rules app bench tests` prints one line per breach and exits 1 if any
 (`make lint` runs it; tests/core/test_code_rules.py too).
 """
 

@@ -70,7 +70,7 @@ class RawInserter:
                     copy.write_row(row)
         elif self.sqlite:
             ids = [row[0] for row in rows] if table == "influencer" else []
-            values, bound = _inline_constants(rows)
+            values, bound = inline_constants(rows)
             sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(values)})"  # noqa: S608
             with search_index.bulk_insert(self.session, ids):
                 self.raw.cursor().executemany(sql, bound)
@@ -116,7 +116,7 @@ def _literal(value) -> str | None:
     return None
 
 
-def _inline_constants(rows: Sequence[tuple]) -> tuple[list[str], Sequence[tuple]]:
+def inline_constants(rows: Sequence[tuple]) -> tuple[list[str], Sequence[tuple]]:
     """The VALUES of an insert: a column holding one value (same type) in every row is
     written into the statement; the others are bound (`?`). → (the VALUES items, the rows
     with the bound columns only). Python's sqlite3 binds a parameter in ~0.4 µs, None

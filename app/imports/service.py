@@ -248,10 +248,10 @@ def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | N
                 _flush(imp_id, importer, batch, total, expected, progress)
             else:  # one transaction: the progress goes where other processes can read it
                 importer.process(batch)
-                _write_progress(imp_id, min(98, total * 100 // expected))
+                write_progress(imp_id, min(98, total * 100 // expected))
             gc.collect(2 if number % 25 == 0 else 1)
     if bulk is not None:
-        _write_progress(imp_id, 99)
+        write_progress(imp_id, 99)
         bulk.finish()
         db.session.execute(update(Import).where(Import.id == imp_id).values(total_rows=total))
 
@@ -271,14 +271,16 @@ def _young_collections_only() -> Iterator[None]:
             gc.enable()
 
 
-def _progress_path(imp_id: int) -> Path:
+def progress_path(imp_id: int) -> Path:
+    """The file a bulk load writes its progress into, instead of the import's row."""
     return imports_folder() / f"{imp_id}.progress"
 
 
-def _write_progress(imp_id: int, percent: int) -> None:
+def write_progress(imp_id: int, percent: int) -> None:
+    """Writes a bulk load's progress (percent) into its progress file."""
     # Three bytes written over the last three, never truncated: a reader sees a whole
     # number, and ext4 does not flush a file rewritten after truncation on close (7 ms).
-    fd = os.open(_progress_path(imp_id), os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = os.open(progress_path(imp_id), os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         os.pwrite(fd, f"{max(0, min(percent, 999)):3d}".encode("ascii"), 0)
     finally:
@@ -288,7 +290,7 @@ def _write_progress(imp_id: int, percent: int) -> None:
 def live_progress(imp: Import) -> int:
     """How far a running import is: its row, or the file a bulk load writes instead."""
     try:
-        written = int(_progress_path(imp.id).read_text(encoding="ascii"))
+        written = int(progress_path(imp.id).read_text(encoding="ascii"))
     except (OSError, ValueError):
         written = 0
     return max(imp.progress or 0, min(99, written))
@@ -308,7 +310,7 @@ def _flush(imp_id: int, importer: Importer, batch: list, total: int, expected: i
 
 
 def _finish(imp: Import, importer: Importer, step: str, error: str | None) -> None:
-    _progress_path(imp.id).unlink(missing_ok=True)
+    progress_path(imp.id).unlink(missing_ok=True)
     counts = importer.counts
     lifecycle.advance(imp, step)
     imp.error, imp.finished_at = error, utcnow()

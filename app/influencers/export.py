@@ -50,7 +50,7 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _share(value: float | None) -> str:
+def share(value: float | None) -> str:
     """0.032, never 3.2e-02 nor 0.032000000000000001: what any importer reads back."""
     if value is None:
         return ""
@@ -73,7 +73,7 @@ def _account_cells(account: SocialAccount | None) -> list[str]:
     return [
         _text(account.platform), _text(account.handle), _text(account.profile_url),
         _number(account.followers), _number(account.following), _number(account.posts),
-        _share(account.engagement_rate), _share(account.credibility),
+        share(account.engagement_rate), share(account.credibility),
         account.figures_on.isoformat() if account.figures_on else "",
     ]
 

@@ -97,7 +97,7 @@ def _contains(needle: str):
     return Influencer.id.in_(matches.columns(column("rowid")))
 
 
-def _search(text: str):
+def search(text: str):
     """Name, email and handles live lower-cased in search_text; tags are matched apart."""
     needle = text.strip().lstrip("@").lower()
     if not needle:
@@ -111,7 +111,7 @@ def conditions(filters: dict[str, Any], user_id: int | None,
                run_id: int | None | EllipsisType = LATEST) -> list:
     """WHERE clauses for the cleaned filters (see FilterForm.clean)."""
     where = [Influencer.deleted_at.is_(None), *_scored(filters, run_id)]
-    if "q" in filters and (found := _search(filters["q"])) is not None:
+    if "q" in filters and (found := search(filters["q"])) is not None:
         where.append(found)
     for name in ("kind", "status", "country"):
         if name in filters:

@@ -83,7 +83,7 @@ def _reference(text: str, platform: str | None) -> tuple[str, Any]:
     return "account", (found_platform, handle)
 
 
-class _Batch:
+class Batch:
     """Rows of one batch, resolved against the database with one query per key kind."""
 
     def __init__(self) -> None:
@@ -177,15 +177,15 @@ def _audit(report: dict[str, Any], filename: str) -> None:
 
 
 def _batches(rows: Iterator, columns: dict[str, int], headers: list[str],
-             run: _Run) -> Iterator[_Batch]:
-    batch = _Batch()
+             run: _Run) -> Iterator[Batch]:
+    batch = Batch()
     for line, cells in rows:
         parsed = _parse_row(line, cells, columns, headers, run)
         if parsed is not None:
             batch.rows.append(parsed)
         if len(batch.rows) >= BATCH:
             yield batch
-            batch = _Batch()
+            batch = Batch()
     if batch.rows:
         yield batch
 
@@ -233,7 +233,7 @@ def _parse_row(line: int, cells: list[str], columns: dict[str, int], headers: li
     return row
 
 
-def _write(batch: _Batch, run: _Run) -> None:
+def _write(batch: Batch, run: _Run) -> None:
     found = batch.resolve()
     candidates = []
     for row in batch.rows:

@@ -23,7 +23,7 @@ COLLABORATION_STAGES = tuple(s for s in STAGES if s in ("contracted", "live", "d
                                                          "paid"))
 
 
-def _fetch(sql: str) -> list[tuple]:
+def fetch(sql: str) -> list[tuple]:
     """Driver tuples, no Row objects: SQL built from our own constants only."""
     cursor = db.session.connection().connection.dbapi_connection.cursor()
     try:
@@ -85,16 +85,17 @@ def _blob(sql: str, raw=None) -> bytes:
         cursor.close()
 
 
-def _live_ids() -> np.ndarray:
+def live_ids() -> np.ndarray:
+    """The ids of the influencers not deleted, in order."""
     if _postgresql():
         return np.frombuffer(_blob("SELECT string_agg(int8send(id::int8), ''::bytea ORDER BY id) "
                                    "FROM influencer WHERE deleted_at IS NULL"),
                              dtype=">i8").astype(np.int64)
-    return np.array([row[0] for row in _fetch(
+    return np.array([row[0] for row in fetch(
         "SELECT id FROM influencer WHERE deleted_at IS NULL ORDER BY id")], dtype=np.int64)
 
 
-def _edge_columns(raw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def edge_columns(raw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every edge a run reads, as columns: source id, target id, kind code, own weight
     (PostgreSQL: over the driver connection `raw` if given)."""
     if raw is not None or _postgresql():
@@ -106,7 +107,7 @@ def _edge_columns(raw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         records = np.frombuffer(_blob(sql, raw), dtype=EDGE_RECORD)
         return (records["source"].astype(np.int64), records["target"].astype(np.int64),
                 records["code"].astype(np.int64), records["weight"].astype(np.float64))
-    rows = _fetch(edges_sql())
+    rows = fetch(edges_sql())
     edges = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
                         count=4 * len(rows)).reshape(-1, 4)
     return (edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64),
@@ -115,15 +116,15 @@ def _edge_columns(raw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
 
 def _edges_apart(engine) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     with engine.connect() as connection:
-        return _edge_columns(connection.connection.dbapi_connection)
+        return edge_columns(connection.connection.dbapi_connection)
 
 
 def _people() -> tuple[np.ndarray, list[tuple], list[tuple]]:
     """Live ids, accounts and tags (as columns)."""
-    ids = _live_ids()
-    accounts = _columns(_fetch("SELECT influencer_id, platform, followers, engagement_rate, "
+    ids = live_ids()
+    accounts = _columns(fetch("SELECT influencer_id, platform, followers, engagement_rate, "
                                "credibility FROM social_account"), 5)
-    tags = _columns(_fetch("SELECT it.influencer_id, t.name FROM influencer_tag it "
+    tags = _columns(fetch("SELECT it.influencer_id, t.name FROM influencer_tag it "
                            "JOIN tag t ON t.id = it.tag_id"), 2)
     return ids, accounts, tags
 
@@ -139,7 +140,7 @@ def read(timings: dict[str, float]) -> dict[str, Any]:
             ids, accounts, tags = _people()
             sources, targets, codes, weights = pending.result()
     else:
-        sources, targets, codes, weights = _edge_columns()
+        sources, targets, codes, weights = edge_columns()
         ids, accounts, tags = _people()
     source, found_source = _indices(ids, sources)
     target, found_target = _indices(ids, targets)
@@ -172,7 +173,7 @@ def edges_among(ids) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if not wanted:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, np.zeros(0)
-    rows = _fetch(f"SELECT * FROM ({edges_sql()}) e "  # noqa: S608 - integers and constants
+    rows = fetch(f"SELECT * FROM ({edges_sql()}) e "  # noqa: S608 - integers and constants
                   f"WHERE e.source_id IN ({wanted}) AND e.target_id IN ({wanted})")
     edges = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64,
                         count=4 * len(rows)).reshape(-1, 4)

@@ -1,5 +1,5 @@
 """SQLite inserts with their constant columns written into the statement
-(app/core/bulk.py, `_inline_constants`): whatever the rows, the table ends up holding
+(app/core/bulk.py, `inline_constants`): whatever the rows, the table ends up holding
 exactly what binding every value would have stored, and nothing a value holds is ever
 read as SQL."""
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.bulk import _inline_constants
+from app.core.bulk import inline_constants
 
 # What the import writes: blanks, flags, counts, shares, text of any kind (quotes, SQL,
 # accents, emoji; no NUL and no lone surrogate, which no decoder yields).
@@ -33,7 +33,7 @@ def _stored(rows: list[tuple], inline: bool) -> list[tuple]:
     connection.execute(f"CREATE TABLE t (n INTEGER PRIMARY KEY, {', '.join(columns)})")
     names = ", ".join(f"c{i}" for i in range(width))
     if inline:
-        values, bound = _inline_constants(rows)
+        values, bound = inline_constants(rows)
     else:
         values, bound = ["?"] * width, rows
     statement = f"INSERT INTO t ({names}) VALUES ({', '.join(values)})"  # noqa: S608 - tested
@@ -57,11 +57,11 @@ def test_the_table_holds_what_binding_every_value_stores(rows):
 def test_constant_columns_are_written_into_the_statement_and_others_bound():
     rows = [(1, None, "import", 2, "x'y"), (2, None, "import", 2, "x'y"),
             (3, None, "import", 2.0, "x'y")]
-    values, bound = _inline_constants(rows)
+    values, bound = inline_constants(rows)
     # 2 and 2.0 are equal but not the same type; a quoted text is never inlined.
     assert values == ["?", "NULL", "'import'", "?", "?"]
     assert bound == [(1, 2, "x'y"), (2, 2, "x'y"), (3, 2.0, "x'y")]
 
 
 def test_a_single_row_is_bound_whole():
-    assert _inline_constants([(1, "a")]) == (["?", "?"], [(1, "a")])
+    assert inline_constants([(1, "a")]) == (["?", "?"], [(1, "a")])

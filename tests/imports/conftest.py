@@ -3,15 +3,20 @@ wizard runs it, and what an import wrote (to compare two ways of importing the s
 
 from __future__ import annotations
 
+import io
 import random
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
+from app.extensions import db as _db
 from app.imports import service as imports
 from app.models import (
     AudienceShare,
     AudienceSnapshot,
+    Import,
     Influencer,
     SocialAccount,
     Tag,
@@ -108,3 +113,124 @@ def wipe_people(db):
         session.commit()
 
     return wipe
+
+
+@pytest.fixture()
+def by_batch_then_empty(app, monkeypatch, import_csv, imported_people, wipe_people):
+    """`report, expected = by_batch_then_empty(data, user)`: imports `data` batch by batch
+    → its report and what it wrote (`imported_people`); then empties the tables and lets
+    any import bulk load."""
+
+    def run(data: str, user) -> tuple[dict, dict]:
+        monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 10**9)
+        _imp, report = import_csv(data, user)
+        expected = imported_people()
+        wipe_people()
+        monkeypatch.setitem(app.config, "RELAIS_IMPORT_BULK_ROWS", 1)
+        return report, expected
+
+    return run
+
+
+@pytest.fixture()
+def small_batches(monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 17)  # duplicates across batches, several batches
+
+
+_FRENCH = (
+    "Nom;Prénom;Réseau;Compte;Abonnés;Taux d'engagement;Pays\r\n"
+    "Girard;Manon;Instagram;@manon.girard;9,5 M;3,2 %;FR\r\n"
+    "Petit;Bruno;TikTok;bruno.petit;12 400;4,1 %;FR\r\n"
+    "Cœur;Zoé;Insta;zoe.coeur;abc;2 %;FR\r\n"
+).encode("cp1252")
+
+
+@pytest.fixture()
+def french_file():
+    """A small French file (cp1252, semicolons): three people, one bad follower count."""
+    return _FRENCH
+
+
+def _upload(client, content: bytes, name: str = "liste.csv", mode: str = "upsert"):
+    # Encoded here, in memory: the test client's own encoder spools big bodies to a
+    # temporary file it never closes (a ResourceWarning, an error under -W error).
+    file = FileStorage(io.BytesIO(content), filename=name, content_type="text/csv")
+    boundary, body = encode_multipart({"file": file, "mode": mode})
+    return client.post("/imports/new", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+@pytest.fixture()
+def upload():
+    """`upload(client, content, name=, mode=)`: posts the file to the wizard's first step."""
+    return _upload
+
+
+def _count(model) -> int:
+    _db.session.expire_all()
+    return _db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture()
+def count():
+    """`count(model)`: how many rows the model's table holds now."""
+    return _count
+
+
+def _latest_import() -> Import:
+    _db.session.expire_all()
+    return _db.session.scalars(select(Import).order_by(Import.id.desc())).first()
+
+
+@pytest.fixture()
+def latest_import():
+    """`latest_import()`: the newest import, read afresh."""
+    return _latest_import
+
+
+def _preview_data(imp: Import, **changes) -> dict:
+    """The preview form as the browser would send it, with the stored mapping."""
+    data = {"encoding": {"utf-8-sig": "utf-8"}.get(imp.encoding, imp.encoding),
+            "delimiter": {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}[imp.delimiter]}
+    for index in range(len(imp.headers)):
+        data[f"col_{index}"] = (imp.mapping or {}).get(str(index)) or ""
+    data.update(changes)
+    return data
+
+
+@pytest.fixture()
+def preview_data():
+    """`preview_data(imp, **changes)`: the preview form as sent, with the stored mapping."""
+    return _preview_data
+
+
+def _checked_import(client, content: bytes = _FRENCH) -> Import:
+    response = _upload(client, content)
+    assert response.status_code == 302, response.data
+    imp = _latest_import()
+    response = client.post(f"/imports/{imp.id}/preview", data=_preview_data(imp, check="1"))
+    assert response.status_code == 302, response.data
+    imp = _latest_import()
+    assert imp.status == "checked", imp.error
+    return imp
+
+
+@pytest.fixture()
+def checked_import():
+    """`checked_import(client, content=)`: uploads and dry-runs the file → the checked import."""
+    return _checked_import
+
+
+def _imported(client, content: bytes = _FRENCH) -> Import:
+    imp = _checked_import(client, content)
+    response = client.post(f"/imports/{imp.id}/start")
+    assert response.status_code == 302
+    imp = _latest_import()
+    assert imp.status == "done", imp.error
+    return imp
+
+
+@pytest.fixture()
+def imported():
+    """`imported(client, content=)`: uploads, checks and imports the file → the done import."""
+    return _imported

@@ -1,5 +1,4 @@
-"""The import wizard over HTTP: upload → preview → dry run → import → result → revert,
-the list of imports, role checks and hostile uploads (never a 500, nothing written)."""
+"""The import wizard over HTTP: upload, preview, dry run, import, revert, the list, roles."""
 
 from __future__ import annotations
 
@@ -8,73 +7,10 @@ import io
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from app.extensions import db as _db
 from app.models import Import, ImportProblem, Influencer, SavedMapping
-
-FRENCH = (
-    "Nom;Prénom;Réseau;Compte;Abonnés;Taux d'engagement;Pays\r\n"
-    "Girard;Manon;Instagram;@manon.girard;9,5 M;3,2 %;FR\r\n"
-    "Petit;Bruno;TikTok;bruno.petit;12 400;4,1 %;FR\r\n"
-    "Cœur;Zoé;Insta;zoe.coeur;abc;2 %;FR\r\n"
-).encode("cp1252")
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
-
-
-def upload(client, content: bytes, name: str = "liste.csv", mode: str = "upsert"):
-    # Encoded here, in memory: the test client's own encoder spools big bodies to a
-    # temporary file it never closes (a ResourceWarning, an error under -W error).
-    file = FileStorage(io.BytesIO(content), filename=name, content_type="text/csv")
-    boundary, body = encode_multipart({"file": file, "mode": mode})
-    return client.post("/imports/new", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def count(model) -> int:
-    _db.session.expire_all()
-    return _db.session.scalar(select(func.count()).select_from(model))
-
-
-def latest_import() -> Import:
-    _db.session.expire_all()
-    return _db.session.scalars(select(Import).order_by(Import.id.desc())).first()
-
-
-def preview_data(imp: Import, **changes) -> dict:
-    """The preview form as the browser would send it, with the stored mapping."""
-    data = {"encoding": {"utf-8-sig": "utf-8"}.get(imp.encoding, imp.encoding),
-            "delimiter": {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}[imp.delimiter]}
-    for index in range(len(imp.headers)):
-        data[f"col_{index}"] = (imp.mapping or {}).get(str(index)) or ""
-    data.update(changes)
-    return data
-
-
-def checked_import(client, content: bytes = FRENCH) -> Import:
-    response = upload(client, content)
-    assert response.status_code == 302, response.data
-    imp = latest_import()
-    response = client.post(f"/imports/{imp.id}/preview", data=preview_data(imp, check="1"))
-    assert response.status_code == 302, response.data
-    imp = latest_import()
-    assert imp.status == "checked", imp.error
-    return imp
-
-
-def imported(client, content: bytes = FRENCH) -> Import:
-    imp = checked_import(client, content)
-    response = client.post(f"/imports/{imp.id}/start")
-    assert response.status_code == 302
-    imp = latest_import()
-    assert imp.status == "done", imp.error
-    return imp
 
 
 def test_upload_form(member_client):
@@ -83,8 +19,9 @@ def test_upload_form(member_client):
     assert b'type="file"' in response.data and b'enctype="multipart/form-data"' in response.data
 
 
-def test_upload_then_preview_shows_detected_reading_and_rows(member_client):
-    response = upload(member_client, FRENCH)
+def test_upload_then_preview_shows_detected_reading_and_rows(member_client, count, french_file,
+                                                             latest_import, upload):
+    response = upload(member_client, french_file)
     assert response.status_code == 302
     imp = latest_import()
     assert response.headers["Location"].endswith(f"/imports/{imp.id}/preview")
@@ -99,8 +36,9 @@ def test_upload_then_preview_shows_detected_reading_and_rows(member_client):
     assert count(Influencer) == 0
 
 
-def test_override_encoding_and_delimiter_reread_the_preview(member_client):
-    upload(member_client, FRENCH)
+def test_override_encoding_and_delimiter_reread_the_preview(member_client, french_file,
+                                                            latest_import, preview_data, upload):
+    upload(member_client, french_file)
     imp = latest_import()
     # a comma: everything lands in one column
     response = member_client.post(f"/imports/{imp.id}/preview",
@@ -121,8 +59,9 @@ def test_override_encoding_and_delimiter_reread_the_preview(member_client):
     assert "Cœur" in page
 
 
-def test_wrong_encoding_gives_a_clear_message_not_an_error(member_client):
-    upload(member_client, FRENCH)
+def test_wrong_encoding_gives_a_clear_message_not_an_error(member_client, french_file,
+                                                           latest_import, preview_data, upload):
+    upload(member_client, french_file)
     imp = latest_import()
     response = member_client.post(f"/imports/{imp.id}/preview",
                                   data=preview_data(imp, encoding="utf-16", reread="1"))
@@ -132,8 +71,9 @@ def test_wrong_encoding_gives_a_clear_message_not_an_error(member_client):
     assert b"encoding" in page.data.lower()
 
 
-def test_unknown_choices_are_refused(member_client):
-    upload(member_client, FRENCH)
+def test_unknown_choices_are_refused(member_client, french_file, latest_import, preview_data,
+                                     upload):
+    upload(member_client, french_file)
     imp = latest_import()
     for bad in ({"encoding": "rot13"}, {"delimiter": "x"}, {"col_0": "password_hash"}):
         response = member_client.post(f"/imports/{imp.id}/preview",
@@ -142,8 +82,9 @@ def test_unknown_choices_are_refused(member_client):
     assert latest_import().status == "uploaded"
 
 
-def test_mapping_edit_is_used_and_remembered(member_client):
-    upload(member_client, FRENCH)
+def test_mapping_edit_is_used_and_remembered(member_client, count, french_file, latest_import,
+                                             preview_data, upload):
+    upload(member_client, french_file)
     imp = latest_import()
     # "Pays" kept as notes instead of country; remembered for the same headers
     response = member_client.post(f"/imports/{imp.id}/preview", data=preview_data(
@@ -152,14 +93,14 @@ def test_mapping_edit_is_used_and_remembered(member_client):
     imp = latest_import()
     assert imp.mapping["6"] == "keep"
     assert count(SavedMapping) == 1
-    upload(member_client, FRENCH, name="encore.csv")
+    upload(member_client, french_file, name="encore.csv")
     again = latest_import()
     assert again.id != imp.id and again.mapping["6"] == "keep"
     page = member_client.get(f"/imports/{again.id}/preview").get_data(as_text=True)
     assert re.search(r'name="col_6"[^>]*>.*?<option selected value="keep">', page, re.S)
 
 
-def test_dry_run_writes_nothing_and_shows_counts_and_reasons(member_client):
+def test_dry_run_writes_nothing_and_shows_counts_and_reasons(member_client, checked_import, count):
     imp = checked_import(member_client)
     assert count(Influencer) == 0
     assert (imp.created, imp.updated, imp.rejected) == (2, 0, 1)
@@ -171,7 +112,7 @@ def test_dry_run_writes_nothing_and_shows_counts_and_reasons(member_client):
     assert problem.line == 4 and problem.reason in page and "abc" in page
 
 
-def test_rejected_rows_are_paged(member_client):
+def test_rejected_rows_are_paged(member_client, checked_import):
     rows = ["Nom;Compte;Réseau;Abonnés"] + [f"P{n};p{n};instagram;beaucoup" for n in range(60)]
     imp = checked_import(member_client, "\n".join(rows).encode())
     assert imp.rejected == 60
@@ -182,7 +123,7 @@ def test_rejected_rows_are_paged(member_client):
     assert member_client.get(f"/imports/{imp.id}/check?page=abc").status_code == 200
 
 
-def test_import_creates_the_people_then_revert_removes_them(member_client):
+def test_import_creates_the_people_then_revert_removes_them(member_client, imported, latest_import):
     imp = imported(member_client)
     assert (imp.created, imp.rejected) == (2, 1)
     names = set(_db.session.scalars(select(Influencer.display_name)))
@@ -208,15 +149,16 @@ def test_import_creates_the_people_then_revert_removes_them(member_client):
     assert latest_import().status == "reverted"
 
 
-def test_import_without_dry_run_is_refused(member_client):
-    upload(member_client, FRENCH)
+def test_import_without_dry_run_is_refused(member_client, count, french_file, latest_import,
+                                           upload):
+    upload(member_client, french_file)
     imp = latest_import()
     response = member_client.post(f"/imports/{imp.id}/start")
     assert response.status_code == 302 and response.headers["Location"].endswith("/preview")
     assert count(Influencer) == 0
 
 
-def test_rejected_rows_download(member_client):
+def test_rejected_rows_download(member_client, imported):
     imp = imported(member_client)
     response = member_client.get(f"/imports/{imp.id}/rejected.csv")
     assert response.status_code == 200
@@ -231,7 +173,8 @@ def _delimiter(text: str) -> str:
     return ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
 
 
-def test_progress_partial_polls_while_running_and_stops_when_done(member_client):
+def test_progress_partial_polls_while_running_and_stops_when_done(member_client, imported,
+                                                                  latest_import):
     imp = imported(member_client)
     done = member_client.get(f"/imports/{imp.id}/progress")
     assert done.status_code == 200
@@ -252,7 +195,7 @@ def test_progress_partial_polls_while_running_and_stops_when_done(member_client)
     assert response.status_code == 302 and latest_import().status == "running"
 
 
-def test_rejected_rows_report_neutralises_formulas(member_client):
+def test_rejected_rows_report_neutralises_formulas(member_client, imported):
     content = "Nom;Compte;Réseau;Abonnés\nEvil;evil;instagram;=HYPERLINK(\"http://x\")\n"
     imp = imported(member_client, content.encode())
     assert imp.rejected == 1
@@ -260,23 +203,23 @@ def test_rejected_rows_report_neutralises_formulas(member_client):
     assert "'=HYPERLINK" in text
 
 
-def test_csrf_is_checked_on_upload(app, member_client, monkeypatch):
+def test_csrf_is_checked_on_upload(app, member_client, monkeypatch, count, french_file, upload):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    response = upload(member_client, FRENCH)
+    response = upload(member_client, french_file)
     assert response.status_code == 400
     assert count(Import) == 0
 
 
-def test_list_of_imports(member_client):
+def test_list_of_imports(member_client, french_file, imported, upload):
     imported(member_client)
-    upload(member_client, FRENCH, name="second.csv")
+    upload(member_client, french_file, name="second.csv")
     page = member_client.get("/imports/").get_data(as_text=True)
     assert page.index("second.csv") < page.index("liste.csv")  # newest first
     assert "Imported" in page and member_client.user.name in page
     assert member_client.get("/imports/?page=zz").status_code == 200
 
 
-def test_roles(client, viewer_client, member_client):
+def test_roles(client, viewer_client, member_client, checked_import):
     imp = checked_import(member_client)
     for url in ("/imports/", "/imports/new", f"/imports/{imp.id}", f"/imports/{imp.id}/preview",
                 f"/imports/{imp.id}/check", f"/imports/{imp.id}/rejected.csv"):
@@ -296,9 +239,10 @@ def test_nav_link_and_list_button(member_client, viewer_client):
     assert b'href="/imports/"' not in viewer_client.get("/influencers/").data
 
 
-def test_upload_size_limit_has_a_friendly_page(app, member_client, monkeypatch):
+def test_upload_size_limit_has_a_friendly_page(app, member_client, monkeypatch, count, french_file,
+                                               upload):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
-    response = upload(member_client, FRENCH * 100)
+    response = upload(member_client, french_file * 100)
     assert response.status_code == 413
     assert b"too large" in response.data
     assert count(Import) == 0
@@ -311,7 +255,7 @@ def test_upload_size_limit_has_a_friendly_page(app, member_client, monkeypatch):
     (b"MZ\x90\x00", "program.exe"),
     (b"Nom;Compte\n", "header-only.csv"),
 ])
-def test_refused_files_say_why_and_write_nothing(member_client, content, name):
+def test_refused_files_say_why_and_write_nothing(member_client, content, name, count, upload):
     response = upload(member_client, content, name=name)
     if response.status_code == 302:  # header only: readable, nothing to import
         assert name == "header-only.csv"
@@ -326,104 +270,3 @@ def test_refused_files_say_why_and_write_nothing(member_client, content, name):
 def test_upload_without_file_is_refused(member_client):
     response = member_client.post("/imports/new", data={"mode": "upsert"})
     assert response.status_code == 400 and b"Choose a file" in response.data
-
-
-@pytest.mark.slow
-def test_hostile_uploads_never_break_the_wizard(member_client):
-    payloads = ["=cmd|' /C calc'!A0", "<script>alert(1)</script>", "+SUM(1,2)", "@SUM(A1)",
-                "=HYPERLINK(\"http://evil\",\"x\")"]
-    rows = ["Nom;Compte;Réseau;Notes"] + [f"{p};h{n};instagram;{p}"
-                                          for n, p in enumerate(payloads)]
-    imp = imported(member_client, "\n".join(rows).encode())
-    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in page
-    for content in (b"a;" * 5000 + b"\n" + b"1;" * 5000,          # thousands of columns
-                    b"Nom;Compte\n" + b"x" * 5_000_000 + b";y\n",  # a huge line
-                    b'Nom;Compte\n"unbalanced;quote\n' * 3):
-        response = upload(member_client, content)
-        assert response.status_code in {302, 400}
-        if response.status_code == 302:
-            _walk_wizard(member_client, response.headers["Location"])
-
-
-def _walk_wizard(client, preview_url: str) -> None:
-    """Every later step answers without a server error, whatever the file was."""
-    assert client.get(preview_url).status_code in {200, 302}
-    imp = latest_import()
-    response = client.post(preview_url, data=preview_data(imp, check="1"))
-    assert response.status_code in {302, 400}
-    for suffix in ("", "/check", "/progress", "/rejected.csv"):
-        assert client.get(f"/imports/{imp.id}{suffix}").status_code in {200, 302}
-
-
-@SETTINGS
-@given(content=st.one_of(
-    st.binary(max_size=4000),
-    st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
-    st.lists(st.lists(st.sampled_from(["a", "=1+1", '"', ";", "9,5 M", "é", "\r", "\n", "@x",
-                                       "<b>", "", "12 400"]), max_size=12), max_size=20)
-    .map(lambda rows: "\n".join(";".join(r) for r in rows).encode("cp1252")),
-))
-@pytest.mark.slow
-def test_random_uploads_never_give_a_server_error(member_client, content):
-    before = (count(Import), count(Influencer))
-    response = upload(member_client, content, name="random.csv")
-    assert response.status_code in {302, 400, 413}
-    if response.status_code != 302:
-        assert (count(Import), count(Influencer)) == before
-        return
-    _walk_wizard(member_client, response.headers["Location"])
-
-
-def test_failed_check_says_why_and_offers_the_options_again(member_client):
-    upload(member_client, b"Nom;Compte\nA;a\n" + b"x" * 5_000_000 + b";y\n")
-    imp = latest_import()
-    member_client.post(f"/imports/{imp.id}/preview", data=preview_data(imp, check="1"))
-    imp = latest_import()
-    assert imp.status == "failed" and count(Influencer) == 0
-    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
-    assert "Line 3 is too long" in page and f"/imports/{imp.id}/preview" in page
-    assert member_client.get(f"/imports/{imp.id}/preview").status_code == 200
-
-
-def _queued_minutes_ago(imp: Import, minutes: int) -> Import:
-    """As if the wizard had queued it and no worker ever started it."""
-    from datetime import timedelta
-
-    from app.imports import service
-    from app.models.base import utcnow
-
-    service.mark_queued(imp, dry_run=False)
-    imp.updated_at = utcnow() - timedelta(minutes=minutes)
-    _db.session.commit()
-    return imp
-
-
-def test_a_queued_import_no_worker_started_says_so_and_can_be_taken_off(member_client):
-    imp = _queued_minutes_ago(checked_import(member_client), minutes=5)
-    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
-    assert "No job worker has started this import yet" in page
-    assert f"/imports/{imp.id}/cancel" in page
-    progress = member_client.get(f"/imports/{imp.id}/progress").get_data(as_text=True)
-    assert "No job worker has started this import yet" in progress
-
-    response = member_client.post(f"/imports/{imp.id}/cancel")
-    assert response.status_code == 302
-    imp = latest_import()
-    assert imp.status == "checked" and count(Influencer) == 0
-    # once off the queue, cancelling again says it cannot (never a 500)
-    response = member_client.post(f"/imports/{imp.id}/cancel", follow_redirects=True)
-    assert response.status_code == 200
-    assert "can no longer be taken off the queue" in response.get_data(as_text=True)
-
-
-def test_a_freshly_queued_import_shows_no_warning(member_client):
-    imp = _queued_minutes_ago(checked_import(member_client), minutes=0)
-    page = member_client.get(f"/imports/{imp.id}").get_data(as_text=True)
-    assert "No job worker" not in page
-
-
-def test_viewer_cannot_take_an_import_off_the_queue(member_client, viewer_client):
-    imp = _queued_minutes_ago(checked_import(member_client), minutes=5)
-    assert viewer_client.post(f"/imports/{imp.id}/cancel").status_code == 403
-    assert latest_import().status == "queued"

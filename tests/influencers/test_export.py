@@ -96,7 +96,7 @@ def test_deleted_and_erased_influencers_are_left_out(db):
     (0.0, "0"), (None, ""), (0.1234567, "0.123457"),
 ])
 def test_shares_are_written_with_a_dot_never_in_scientific_notation(value, shown):
-    assert exports._share(value) == shown
+    assert exports.share(value) == shown
 
 
 def test_formula_cells_are_neutralised(db):

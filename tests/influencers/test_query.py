@@ -81,7 +81,7 @@ def test_search_wildcards_are_literal(db, needle):
 
     plain = make_influencer(display_name="Plain Name")
     odd = make_influencer(display_name=f"Odd {needle} Name")
-    ids = set(db.session.scalars(select(Influencer.id).where(listing._search(needle))))
+    ids = set(db.session.scalars(select(Influencer.id).where(listing.search(needle))))
     assert odd.id in ids
     assert plain.id not in ids
 
@@ -94,7 +94,7 @@ def test_search_follows_edits_and_deletions(db):
     from app.models.influencer import refresh_denormalised
 
     def found(needle):
-        return set(db.session.scalars(select(Influencer.id).where(listing._search(needle))))
+        return set(db.session.scalars(select(Influencer.id).where(listing.search(needle))))
 
     person = make_influencer(display_name="Gaëlle Fontaine")
     assert found("fontaine") == {person.id}
@@ -126,8 +126,8 @@ def test_bulk_inserts_are_searchable_and_the_trigger_comes_back(db):
                 "SELECT count(*) FROM influencer_fts WHERE search_text GLOB '*bulkperson*'"
             )).scalar() == 0
     db.session.commit()
-    found = set(db.session.scalars(select(Influencer.id).where(listing._search("bulkperson"))))
+    found = set(db.session.scalars(select(Influencer.id).where(listing.search("bulkperson"))))
     assert found == {900, 901, 902}
     later = make_influencer(display_name="Single Afterwards")  # the trigger indexes it
     assert set(db.session.scalars(
-        select(Influencer.id).where(listing._search("single afterwards")))) == {later.id}
+        select(Influencer.id).where(listing.search("single afterwards")))) == {later.id}

@@ -276,7 +276,7 @@ def test_a_failure_halfway_leaves_nothing_written(member_client, people, tempora
                                                   monkeypatch):
     """The first batch is written, the second one fails: the whole file is rolled back."""
     monkeypatch.setattr(network_import, "BATCH", 1)
-    resolve = network_import._Batch.resolve
+    resolve = network_import.Batch.resolve
     calls = []
 
     def failing(batch):
@@ -285,7 +285,7 @@ def test_a_failure_halfway_leaves_nothing_written(member_client, people, tempora
             raise RuntimeError("the database went away")
         return resolve(batch)
 
-    monkeypatch.setattr(network_import._Batch, "resolve", failing)
+    monkeypatch.setattr(network_import.Batch, "resolve", failing)
     response = send(member_client, FILE)
     assert response.status_code == 500 and b"database went away" not in response.data
     assert len(calls) == 2

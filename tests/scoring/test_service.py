@@ -160,8 +160,8 @@ def test_edge_columns_read_every_edge_as_the_plain_query_does(people):
     factories.make_participant(campaign, a, stage="live")
     factories.make_participant(campaign, b, stage="delivered")
     db.session.commit()
-    rows = sorted(scoring_data._fetch(scoring_data.edges_sql()))
-    columns = scoring_data._edge_columns()
+    rows = sorted(scoring_data.fetch(scoring_data.edges_sql()))
+    columns = scoring_data.edge_columns()
     assert all(column.size == len(rows) for column in columns)
     assert columns[0].dtype == columns[2].dtype == np.int64
     assert sorted(zip(*(column.tolist() for column in columns), strict=True)) == [
@@ -169,7 +169,7 @@ def test_edge_columns_read_every_edge_as_the_plain_query_does(people):
     assert (star.id, fan.id, 1, 1.0) in zip(*(c.tolist() for c in columns), strict=True)
     assert (min(a.id, b.id), max(a.id, b.id), 3, 1.0) in zip(*(c.tolist() for c in columns),
                                                              strict=True)
-    assert scoring_data._live_ids().tolist() == sorted(
+    assert scoring_data.live_ids().tolist() == sorted(
         person.id for person in (star, *people["fans"], people["nobody"], people["zero"], a, b))
 
 

@@ -74,7 +74,8 @@ def _stored(metric: str) -> str:
     return f"{metric}_cents" if metric in MONEY_METRICS else metric
 
 
-def _load(campaign_id: int) -> _Campaign:
+def load_campaign(campaign_id: int) -> _Campaign:
+    """The campaign's operations and handles as the import checks them against."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.deleted_at is not None:
         raise ServiceError(N_("This campaign does not exist."))
@@ -147,7 +148,7 @@ def import_metrics(campaign_id: int, path: str | os.PathLike, encoding: str | No
     copy); `describe` turns a rejection's reason template into text.
     """
     with all_or_nothing():
-        campaign = _load(campaign_id)
+        campaign = load_campaign(campaign_id)
         sniffed = sniff(path, encoding=encoding, delimiter=delimiter)
         rows = open_rows(path, encoding=sniffed.encoding, delimiter=sniffed.delimiter)
         try:
@@ -342,7 +343,7 @@ def _write(run: _Run, filename: str) -> None:
               **{f"v_{m}": values[m] for m in METRICS}}
              for op_id, values in sorted(run.changes.items())]
     for start in range(0, len(items), WRITE_BATCH):
-        _update(statement, items[start:start + WRITE_BATCH])
+        update_chunk(statement, items[start:start + WRITE_BATCH])
     report = run.report
     changes: dict[str, list[Any]] = {
         key: [None, report[key]] for key in ("created", "updated", "unchanged", "rejected")}
@@ -354,7 +355,8 @@ def _write(run: _Run, filename: str) -> None:
     db.session.expire_all()
 
 
-def _update(statement, chunk: list[dict[str, Any]]) -> None:
+def update_chunk(statement, chunk: list[dict[str, Any]]) -> None:
+    """Writes one chunk of operations; stops the import if one changed meanwhile."""
     connection = db.session.connection()
     result = connection.execute(statement, chunk)
     if connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(chunk):

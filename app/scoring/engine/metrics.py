@@ -122,7 +122,7 @@ def relabel_by_size(membership: np.ndarray) -> np.ndarray:
     return number[np.searchsorted(labels, membership)]
 
 
-class _Forked:
+class Forked:
     """`function()`, a float64 array of `size` values, computed in a forked child process
     while this one goes on. igraph's C routines hold the GIL, so a thread would only take
     turns with the caller; a child runs on the other core. The child shares the graph
@@ -187,7 +187,7 @@ def compute(graph: igraph.Graph, seed: int = 2026, damping: float = DAMPING,
     def between() -> np.ndarray:
         return betweenness(projection, seed, betweenness_samples, exact_betweenness_below)
 
-    child = _Forked(between, graph.vcount()) \
+    child = Forked(between, graph.vcount()) \
         if graph.vcount() >= parallel_above and _can_fork() else None
     try:
         with _timed(timings, "core"):

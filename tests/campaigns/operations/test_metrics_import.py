@@ -1,7 +1,4 @@
-"""Operation metrics imported from CSV (app/campaigns/operations/metrics_import.py): which
-operation a row names, French and English headers and numbers, empty versus zero,
-rejections with a reason, one transaction (dry run, read errors and failures write
-nothing), the audit event, and hostile files."""
+"""Metrics imported from CSV: matching rows to operations, values, all-or-nothing, hostile files."""
 
 from __future__ import annotations
 
@@ -16,12 +13,10 @@ from sqlalchemy import select, update
 
 from app.campaigns.operations import metrics_import as service
 from app.campaigns.operations import metrics_template
-from app.campaigns.operations.metric_columns import COLUMNS, find_columns
 from app.campaigns.report.figures import campaign_kpis
 from app.codes import METRICS
 from app.core.errors import ServiceError
 from app.extensions import db as _db
-from app.imports.parsing.reading import ReadError
 from app.models import AuditEvent, Campaign, Operation
 from tests.factories import make_influencer, make_operation, make_participant
 
@@ -161,45 +156,6 @@ def test_utf8_bom_and_tabs(s, tmp_path, measured):
     assert report["created"] == 1 and measured(s.insta) == {"reach": 77}
 
 
-def test_reading_overrides(s, measured, metrics_file):
-    path = metrics_file(f"operation_id;portée\n{s.insta};5\n", "cp1252")
-    with pytest.raises(ServiceError, match="utf-8"):
-        service.import_metrics(s.campaign_id, path, encoding="utf-8")
-    report = service.import_metrics(s.campaign_id, path, encoding="cp1252", delimiter=";")
-    assert measured(s.insta) == {"reach": 5} and report["created"] == 1
-
-
-@pytest.mark.parametrize("header", [
-    "Portée", "PORTEE", "Reach", "portée totale", "Comptes touchés", "Couverture"])
-def test_reach_synonyms(header):
-    assert find_columns(["operation_id", header]) == {"operation_id": 0, "reach": 1}
-
-
-def test_every_metric_label_is_recognised(app):
-    """The example file's headers are the metrics' labels, in English and in French: the
-    import must read them back (this fails if a translation is not among the synonyms)."""
-    from flask_babel import force_locale
-
-    from app.i18n.labels import label
-
-    for locale in ("en", "fr"):
-        with app.test_request_context(), force_locale(locale):
-            headers = ["operation_id", *[label("metric", m) for m in METRICS]]
-            assert find_columns(headers) == {"operation_id": 0,
-                                             **{m: i for i, m in enumerate(METRICS, 1)}}
-
-
-def test_columns_the_file_needs():
-    with pytest.raises(ReadError, match="no metric column"):
-        find_columns(["operation_id", "name", "notes"])
-    with pytest.raises(ReadError, match="operation_id column, or a handle"):
-        find_columns(["handle", "likes"])  # a handle without a date names no operation
-    assert find_columns(["handle", "date prévue", "likes"]) == {
-        "handle": 0, "planned_on": 1, "likes": 2}
-    assert set(COLUMNS) >= {"impressions", "reach", "views", "likes", "comments", "shares",
-                            "saves", "clicks", "conversions", "revenue", "cost"}
-
-
 # --- values: empty, zero, rejected ----------------------------------------------------------
 
 def test_empty_leaves_as_is_and_zero_is_zero(s, tmp_path, measured):
@@ -277,7 +233,7 @@ def test_a_failure_while_writing_leaves_nothing_written(s, tmp_path, monkeypatch
                                                         snapshot):
     """The first chunk is written, the second fails: the whole file is rolled back."""
     monkeypatch.setattr(service, "WRITE_BATCH", 1)
-    real, calls = service._update, []
+    real, calls = service.update_chunk, []
 
     def failing(statement, chunk):
         calls.append(chunk)
@@ -285,7 +241,7 @@ def test_a_failure_while_writing_leaves_nothing_written(s, tmp_path, monkeypatch
             raise RuntimeError("the database went away")
         real(statement, chunk)
 
-    monkeypatch.setattr(service, "_update", failing)
+    monkeypatch.setattr(service, "update_chunk", failing)
     before, events = snapshot(), audit_count()
     with pytest.raises(RuntimeError):
         run(s, tmp_path, f"operation_id;likes\n{s.insta};5\n{s.hugo};6\n")
@@ -294,7 +250,7 @@ def test_a_failure_while_writing_leaves_nothing_written(s, tmp_path, monkeypatch
 
 
 def test_an_operation_changed_meanwhile_stops_the_import(s, tmp_path, monkeypatch, snapshot):
-    real = service._load
+    real = service.load_campaign
 
     def then_someone_saves(campaign_id):
         loaded = real(campaign_id)
@@ -302,7 +258,7 @@ def test_an_operation_changed_meanwhile_stops_the_import(s, tmp_path, monkeypatc
                             .values(version=Operation.version + 1))
         return loaded
 
-    monkeypatch.setattr(service, "_load", then_someone_saves)
+    monkeypatch.setattr(service, "load_campaign", then_someone_saves)
     before = snapshot()
     with pytest.raises(ServiceError, match="Someone changed operations"):
         run(s, tmp_path, f"operation_id;likes\n{s.insta};5\n{s.hugo};6\n")

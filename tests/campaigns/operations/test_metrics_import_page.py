@@ -220,7 +220,7 @@ def test_csrf_is_checked(app, member_client, s, monkeypatch, snapshot):
 def test_a_failure_halfway_leaves_nothing_written(member_client, s, temporary_dir, monkeypatch,
                                                   audit_count, snapshot):
     monkeypatch.setattr(service, "WRITE_BATCH", 1)
-    real, calls = service._update, []
+    real, calls = service.update_chunk, []
 
     def failing(statement, chunk):
         calls.append(1)
@@ -228,7 +228,7 @@ def test_a_failure_halfway_leaves_nothing_written(member_client, s, temporary_di
             raise RuntimeError("the database went away")
         real(statement, chunk)
 
-    monkeypatch.setattr(service, "_update", failing)
+    monkeypatch.setattr(service, "update_chunk", failing)
     before, events = snapshot(), audit_count()
     content = f"operation_id;likes\n{s.insta};1\n{s.hugo};2\n".encode()
     response = send(member_client, s, content)

@@ -1,5 +1,4 @@
-"""Operations over HTTP: the operations tab, planning and editing, the approval workflow per
-role, publication with metrics, the metrics form and the approval queues."""
+"""Operations over HTTP: the tab, planning and editing, the approval workflow, the metrics form."""
 
 from __future__ import annotations
 
@@ -354,32 +353,6 @@ def test_operations_tab_filters_and_sorts(member_client):
     assert member_client.get(base + "?status=bogus&sort=evil&page=-4").status_code == 200
 
 
-def test_operations_tab_empty_state(member_client, viewer_client):
-    campaign = make_campaign()
-    page = member_client.get(f"/campaigns/{campaign.id}/operations").get_data(as_text=True)
-    assert "No operation planned yet" in page and "Plan an operation" in page
-    page = viewer_client.get(f"/campaigns/{campaign.id}/operations").get_data(as_text=True)
-    assert "No operation planned yet" in page and "Plan an operation" not in page
-
-
-def _more_operations(participants, n):
-    for i in range(n):
-        make_operation(participant=participants[i % len(participants)], status="published",
-                       likes=i, reach=100 + i, planned_on=date(2026, 11, 1 + i % 28))
-
-
-def test_queries_of_the_operations_tab_do_not_grow(manager_client, count_page_statements):
-    campaign = make_campaign()
-    participants = [make_participant(campaign=campaign, influencer=make_influencer(
-        accounts=[{"platform": "instagram", "handle": f"q{i}", "followers": 1000}]))
-        for i in range(3)]
-    _more_operations(participants, 3)
-    few = count_page_statements(manager_client, f"/campaigns/{campaign.id}/operations")
-    _more_operations(participants, 30)
-    many = count_page_statements(manager_client, f"/campaigns/{campaign.id}/operations")
-    assert many == few
-
-
 # --- the approval queues ------------------------------------------------------------------
 
 def test_managers_see_the_queue_and_approve_from_it(manager_client):
@@ -399,32 +372,3 @@ def test_the_next_address_is_never_followed_off_site(manager_client):
                                    data={"version": operation.version,
                                          "next": "https://evil.example/"})
     assert "evil" not in response.headers["Location"]
-
-
-def test_members_see_the_changes_requested(member_client):
-    mine = make_operation(status="changes_requested", review_comment="Remove the price",
-                          submitted_by_id=member_client.user.id)
-    theirs = make_operation(status="changes_requested", review_comment="Add the tag")
-    page = member_client.get("/campaigns/approvals").get_data(as_text=True)
-    assert "Remove the price" in page and "Add the tag" in page
-    page = member_client.get("/campaigns/approvals?list=changes&mine=1").get_data(as_text=True)
-    assert f"/operations/{mine.id}" in page and f"/operations/{theirs.id}\"" not in page
-    assert "Approve</button>" not in member_client.get(
-        "/campaigns/approvals?list=approve").get_data(as_text=True)
-
-
-def test_the_queue_is_paginated(manager_client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "RELAIS_PAGE_SIZE", 2)
-    for _ in range(5):
-        make_operation(status="submitted")
-    page = manager_client.get("/campaigns/approvals").get_data(as_text=True)
-    assert "Page 1 of 3" in page and "list=approve" in page
-    assert manager_client.get("/campaigns/approvals?page=3").status_code == 200
-
-
-def test_the_managers_menu_counts_what_waits(manager_client, member_client):
-    make_operation(status="submitted")
-    make_operation(status="submitted")
-    menu = manager_client.get("/campaigns/approvals?list=changes").get_data(as_text=True)
-    assert re.search(r"To approve <span[^>]*>2</span>", menu)
-    assert "To approve" not in member_client.get("/campaigns/calendar").get_data(as_text=True)

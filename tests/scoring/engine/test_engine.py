@@ -196,11 +196,11 @@ def test_a_failed_child_gives_no_result_so_the_caller_computes_it():
         time.sleep(0.05)
         return np.arange(5.0)
 
-    values, seconds = metrics._Forked(slow, 5).result()
+    values, seconds = metrics.Forked(slow, 5).result()
     assert values.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert 0.05 <= seconds < 5  # the child's own time, the sleep included
-    assert metrics._Forked(lambda: np.zeros(3), 5).result() is None  # wrong size
-    assert metrics._Forked(lambda: 1 / 0, 5).result() is None
+    assert metrics.Forked(lambda: np.zeros(3), 5).result() is None  # wrong size
+    assert metrics.Forked(lambda: 1 / 0, 5).result() is None
 
 
 def test_missing_components_for_every_pattern():
