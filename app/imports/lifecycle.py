@@ -1,9 +1,9 @@
 """An import's life as one transition table: the wizard, the job, the CLI and the revert all
 ask it what a step may start from and where it leads.
 
-    uploaded ─┬─ queue ──> queued ── start ──> running ─┬─ finish ──> checked (a dry run)
+    uploaded ─┬─ queue ──> queued ─── run ───> running ─┬─ finish ──> checked (a dry run)
     checked  ─┘   <── cancel ──┘                        ├─ finish ──> done
-                                                        └─ fail ────> failed
+     (the CLI runs an uploaded or checked file at once) └─ fail ────> failed
     done, failed (not a dry run) ── revert ──> reverted
 
 A dry run that failed wrote nothing: it may be edited and checked again, as if uploaded.
