@@ -11,7 +11,6 @@ views enqueue them; app/worker.py imports them all for the consumer.
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from app import ROOT
-
-log = logging.getLogger("relais.jobs")
 
 
 def make_huey() -> Huey:

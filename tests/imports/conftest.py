@@ -3,8 +3,10 @@ wizard runs it, and what an import wrote (to compare two ways of importing the s
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
+from datetime import date
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -13,6 +15,7 @@ from werkzeug.test import encode_multipart
 
 from app.extensions import db as _db
 from app.imports import service as imports
+from app.imports.parsing.numbers import ValueProblem, parse_count, parse_date, parse_share
 from app.models import (
     AudienceShare,
     AudienceSnapshot,
@@ -234,3 +237,22 @@ def _imported(client, content: bytes = _FRENCH) -> Import:
 def imported():
     """`imported(client, content=)`: uploads, checks and imports the file → the done import."""
     return _imported
+
+
+def _assert_value_or_problem(text: str) -> None:
+    """A count, a share and a date read from `text` are each in range, or refused with a
+    ValueProblem: never another exception, never a value out of range."""
+    with contextlib.suppress(ValueProblem):
+        count = parse_count(text)
+        assert count is None or (type(count) is int and count >= 0), text
+    with contextlib.suppress(ValueProblem):
+        share = parse_share(text)
+        assert share is None or (type(share) is float and 0 <= share <= 1), text
+    with contextlib.suppress(ValueProblem):
+        day = parse_date(text)
+        assert day is None or type(day) is date, text
+
+
+@pytest.fixture(scope="session")  # session scope: hypothesis' @given refuses function scope
+def assert_value_or_problem():
+    return _assert_value_or_problem

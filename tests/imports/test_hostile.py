@@ -6,11 +6,9 @@ IndexError, KeyError…).
 """
 
 import codecs
-import contextlib
 import csv
 import io
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,6 @@ from app.core.csv_output import neutralise_formula
 from app.imports.parsing import reading
 from app.imports.parsing.dedupe import dedupe_within_file
 from app.imports.parsing.mapping import suggest_mapping
-from app.imports.parsing.numbers import ValueProblem, parse_count, parse_date, parse_share
 from app.imports.parsing.reading import ReadError, open_rows
 from app.imports.parsing.rows import ColumnPlan, NormalisedRow, RowProblem
 from app.imports.parsing.rows import normalise_row as normalise
@@ -99,16 +96,8 @@ def test_quotes_and_newlines_in_any_order(text):
 
 @SETTINGS
 @given(st.text(alphabet="0123456789 ,.%kKMmd-+/:TZ\u00a0\u202f'abonnés", max_size=25))
-def test_number_like_text_is_a_value_in_range_or_a_value_problem(text):
-    with contextlib.suppress(ValueProblem):
-        count = parse_count(text)
-        assert count is None or (type(count) is int and count >= 0), text
-    with contextlib.suppress(ValueProblem):
-        share = parse_share(text)
-        assert share is None or (type(share) is float and 0 <= share <= 1), text
-    with contextlib.suppress(ValueProblem):
-        day = parse_date(text)
-        assert day is None or type(day) is date, text
+def test_number_like_text_is_a_value_in_range_or_a_value_problem(assert_value_or_problem, text):
+    assert_value_or_problem(text)
 
 
 @pytest.mark.parametrize(
