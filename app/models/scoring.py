@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
-RUN_STATUSES = ("running", "done", "failed")
+# queued: asked for, waiting for the worker (the page polls it from that moment on)
+RUN_STATUSES = ("queued", "running", "done", "failed")
 
 
 class ScoringRun(db.Model):

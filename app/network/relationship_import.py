@@ -1,7 +1,9 @@
 """Relationships (the network's edges) from a CSV: source, target, kind, weight.
 
-People are found by handle or profile URL (with an optional platform column for bare
-handles) or by email; anyone not already in Relais is reported, never invented. An edge
+People are found by profile URL, by email, or by handle: with the platform column when the
+file has one, otherwise on every platform — a bare `@name` that is one person's resolves to
+them, one that several people use is rejected with the candidates named. Anyone not already
+in Relais is reported, never invented. An edge
 already present (same source, target and kind), in the database or earlier in the file,
 counts as unchanged. The report has the same shape as the influencer import's.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,8 +25,14 @@ from app.core.audit import acting_user_id
 from app.core.errors import ServiceError
 from app.core.text import N_
 from app.extensions import db
+from app.i18n.labels import label
 from app.imports.one_file import Describe, all_or_nothing, as_english
-from app.imports.parsing.handles import HandleError, normalise_handle, platform_from_name
+from app.imports.parsing.handles import (
+    HandleError,
+    bare_handle,
+    normalise_handle,
+    platform_from_name,
+)
 from app.imports.parsing.mapping import fold
 from app.imports.parsing.reading import open_rows, read_header, sniff
 from app.models import AuditEvent, Influencer, Relationship, SocialAccount
@@ -32,6 +41,7 @@ from app.models.network import RELATIONSHIP_KINDS
 BATCH = 1_000
 WEIGHT_MAX = 1_000.0
 MAX_REPORTED = 10_000  # rejected rows kept in the report; the count stays exact
+NAMED_CANDIDATES = 5  # accounts an ambiguous handle's rejection names
 
 COLUMNS = {
     "source": {"source", "from", "de", "source handle", "source account", "relais", "qui",
@@ -76,9 +86,14 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 
 
 def _reference(text: str, platform: str | None) -> tuple[str, Any]:
-    """("email", address) or ("account", (platform, handle)); HandleError otherwise."""
+    """("email", address), ("account", (platform, handle)), or ("handle", handle) for a
+    bare handle without a platform; HandleError otherwise."""
     if "@" in text[1:] and "/" not in text and "." in text.rsplit("@", 1)[-1]:
         return "email", text.lower()
+    if platform is None:
+        handle = bare_handle(text)
+        if handle is not None:
+            return "handle", handle
     found_platform, handle, _url = normalise_handle(text, platform)
     return "account", (found_platform, handle)
 
@@ -88,11 +103,34 @@ class Batch:
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
+        # bare handle → its accounts (platform, person's name) when several people use it
+        self.ambiguous: dict[str, list[tuple[str, str]]] = {}
+
+    def _keys(self, kind: str) -> set:
+        return {r[k][1] for r in self.rows for k in ("source", "target") if r[k][0] == kind}
+
+    def resolve_handles(self, found: dict[tuple[str, Any], int]) -> None:
+        """Bare handles on every platform: one person's accounts resolve to them; several
+        people's go to `ambiguous`."""
+        handles = self._keys("handle")
+        if not handles:
+            return
+        matches: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+        for handle, platform, influencer_id, name in db.session.execute(
+                select(SocialAccount.handle, SocialAccount.platform, SocialAccount.influencer_id,
+                       Influencer.display_name)
+                .join(Influencer, Influencer.id == SocialAccount.influencer_id)
+                .where(Influencer.deleted_at.is_(None), SocialAccount.handle.in_(sorted(handles)))
+                .order_by(SocialAccount.handle, SocialAccount.platform)):
+            matches[handle].append((platform, influencer_id, name))
+        for handle, accounts in matches.items():
+            if len({influencer_id for _p, influencer_id, _n in accounts}) == 1:
+                found[("handle", handle)] = accounts[0][1]
+            else:
+                self.ambiguous[handle] = [(platform, name) for platform, _i, name in accounts]
 
     def resolve(self) -> dict[tuple[str, Any], int]:
-        accounts = {r[k][1] for r in self.rows for k in ("source", "target")
-                    if r[k][0] == "account"}
-        emails = {r[k][1] for r in self.rows for k in ("source", "target") if r[k][0] == "email"}
+        accounts, emails = self._keys("account"), self._keys("email")
         found: dict[tuple[str, Any], int] = {}
         live = Influencer.deleted_at.is_(None)
         if accounts:
@@ -108,6 +146,7 @@ class Batch:
                 live, func.lower(Influencer.email).in_(sorted(emails)))
             for email, influencer_id in db.session.execute(query):
                 found.setdefault(("email", email), influencer_id)
+        self.resolve_handles(found)
         return found
 
 
@@ -233,6 +272,22 @@ def _parse_row(line: int, cells: list[str], columns: dict[str, int], headers: li
     return row
 
 
+def _reject_unfound(batch: Batch, run: _Run, row: dict[str, Any], end: str) -> None:
+    kind, key = row[end]
+    text = row[f"{end}_text"]
+    accounts = batch.ambiguous.get(key) if kind == "handle" else None
+    if not accounts:
+        run.reject(row["line"], row[f"{end}_column"], text, N_("unknown person: %(who)s"),
+                   who=text)
+        return
+    named = [f"{label('platform', platform)} ({name})"
+             for platform, name in accounts[:NAMED_CANDIDATES]]
+    run.reject(row["line"], row[f"{end}_column"], text,
+               N_("%(handle)s matches %(count)d accounts: %(accounts)s"), handle=text,
+               count=len(accounts), accounts=", ".join(named)
+               + (", …" if len(accounts) > NAMED_CANDIDATES else ""))
+
+
 def _write(batch: Batch, run: _Run) -> None:
     found = batch.resolve()
     candidates = []
@@ -241,8 +296,7 @@ def _write(batch: Batch, run: _Run) -> None:
         for end in ("source", "target"):
             ends[end] = found.get(row[end])
             if ends[end] is None:
-                run.reject(row["line"], row[f"{end}_column"], row[f"{end}_text"],
-                           N_("unknown person: %(who)s"), who=row[f"{end}_text"])
+                _reject_unfound(batch, run, row, end)
                 break
         else:
             if ends["source"] == ends["target"]:

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.errors import ServiceError
 from app.extensions import db
 from app.models import Influencer
 from app.models.network import RELATIONSHIP_KINDS
@@ -40,7 +41,7 @@ def index():
             abort(404)
     return render_template("network/index.html", wanted=wanted, center=center,
                            kinds=RELATIONSHIP_KINDS, max_nodes=network_view.MAX_NODES,
-                           latest=scoring.latest_run(), running=scoring.running_run())
+                           **_scoring_state())
 
 
 @bp.get("/graph.json")
@@ -52,14 +53,28 @@ def graph():
     return jsonify(elements)
 
 
+POLL_SECONDS = 1  # the status partial's polling while a run is queued or running
+
+
+def _scoring_state() -> dict:
+    """What the scoring status shows, read from the runs' rows on every request: the latest
+    run whatever its state, and the latest finished one (the scores on show)."""
+    run = scoring.current_run()
+    return {"run": run, "latest": scoring.latest_run(), "poll_seconds": POLL_SECONDS,
+            "stale": run is not None and scoring.is_stale(run),
+            "stalled": run is not None and scoring.waits_for_a_worker(run)}
+
+
 @bp.post("/rescore")
 @role_required("member")
 def rescore():
-    """Queue a full rescoring (a background job); the page shows its progress."""
-    if scoring.running_run() is not None:
-        flash(_("A scoring run is already in progress."), "warning")
+    """Queue a full rescoring (a background job); the page shows it queued, then its
+    progress, then the new scores."""
+    try:
+        tasks.start_scoring(current_user)
+    except ServiceError as error:
+        flash(str(error), "warning")
     else:
-        tasks.run_scoring(current_user.id)
         flash(_("Scoring started: the figures are replaced when it finishes."), "success")
     return redirect(url_for(".index"))
 
@@ -67,9 +82,8 @@ def rescore():
 @bp.get("/rescore/progress")
 @role_required("viewer")
 def rescore_progress():
-    """The progress partial, polled by htmx while a run is in progress."""
-    return render_template("network/_scoring.html", latest=scoring.latest_run(),
-                           running=scoring.running_run())
+    """The scoring status, polled by htmx while a run is queued or in progress."""
+    return render_template("network/_scoring.html", **_scoring_state())
 
 
 # Its views attach to the import pages' blueprint when it is imported (create_app imports

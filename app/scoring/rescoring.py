@@ -127,19 +127,67 @@ def _prune(current_id: int) -> None:
 
 # --- the run -----------------------------------------------------------------------------
 
-def rescore(progress: Progress | None = None, user=None) -> ScoringRun:
-    """Score every live influencer; the run is stored (failed runs too, with the reason)."""
+def _parameters() -> dict[str, Any]:
+    return {**weights.get_settings(), "seed": SEED,
+            "betweenness_samples": metrics.BETWEENNESS_SAMPLES,
+            "leiden_iterations": metrics.LEIDEN_ITERATIONS, "damping": metrics.DAMPING}
+
+
+def queue(user=None) -> ScoringRun:
+    """A run asked for from the page: stored as "queued" before the job is enqueued, so the
+    page shows it (and polls it) whether or not the worker has started it yet."""
     if running_run() is not None:
         raise ServiceError(_("A scoring run is already in progress."))
-    settings = weights.get_settings()
-    parameters = {**settings, "seed": SEED,
-                  "betweenness_samples": metrics.BETWEENNESS_SAMPLES,
-                  "leiden_iterations": metrics.LEIDEN_ITERATIONS,
-                  "damping": metrics.DAMPING}
-    run = ScoringRun(status="running", parameters=parameters,
+    run = ScoringRun(status="queued", parameters=_parameters(),
                      created_by_id=user.id if user is not None else None)
     db.session.add(run)
     db.session.commit()
+    return run
+
+
+def _start(run_id: int | None, user) -> ScoringRun:
+    """The run row, now "running": the queued one given, or a new one."""
+    if run_id is None:
+        if running_run() is not None:
+            raise ServiceError(_("A scoring run is already in progress."))
+        run = ScoringRun(status="running", progress=0, parameters=_parameters(),
+                         created_by_id=user.id if user is not None else None)
+        db.session.add(run)
+        db.session.commit()
+        return run
+    # Claimed in one statement: a job delivered twice carries its run out once. The
+    # weights are taken as they are when it starts.
+    claimed = db.session.execute(
+        update(ScoringRun).where(ScoringRun.id == run_id, ScoringRun.status == "queued")
+        .values(status="running", progress=0, started_at=utcnow(), parameters=_parameters())
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        raise ServiceError(_("This scoring run is no longer waiting to start."))
+    return db.session.get(ScoringRun, run_id)
+
+
+def _failed(run_id: int, error: BaseException | str, timings: dict[str, float],
+            seconds: float | None) -> None:
+    db.session.rollback()
+    run = db.session.get(ScoringRun, run_id)
+    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    run.status, run.error = "failed", reason[:2000]
+    run.finished_at, run.timings, run.seconds = utcnow(), timings, seconds
+    db.session.commit()
+
+
+def fail_queued(run: ScoringRun, reason: str) -> None:
+    """A queued run whose job could not be enqueued: failed, so that the page stops
+    waiting for it."""
+    _failed(run.id, reason, {}, None)
+
+
+def rescore(progress: Progress | None = None, user=None, run_id: int | None = None
+            ) -> ScoringRun:
+    """Score every live influencer; the run is stored (failed runs too, with the reason).
+    `run_id`: the queued run to carry out (the job's), instead of a new one."""
+    run = _start(run_id, user)
     run_id, started = run.id, time.perf_counter()
     shown = [0]
 
@@ -158,22 +206,18 @@ def rescore(progress: Progress | None = None, user=None) -> ScoringRun:
     try:
         data = scoring_data.read(timings)
         report(10)
-        figures, scores, extra, labels, edges = _compute(data, parameters, timings, report)
+        figures, scores, extra, labels, edges = _compute(data, run.parameters, timings, report)
         report(80)
         _write(run, data["ids"], figures, scores, extra, labels, timings)
         run.status, run.nodes, run.edges = "done", int(data["ids"].size), edges
     except Exception as error:  # stored as the run's reason, then raised again
-        db.session.rollback()
-        run = db.session.get(ScoringRun, run_id)
-        run.status, run.error = "failed", f"{type(error).__name__}: {error}"[:2000]
-        run.finished_at, run.timings = utcnow(), timings
-        run.seconds = round(time.perf_counter() - started, 3)
-        db.session.commit()
+        _failed(run_id, error, timings, round(time.perf_counter() - started, 3))
         raise
     run.timings, run.finished_at = timings, utcnow()
-    run.seconds = round(time.perf_counter() - started, 3)
+    run.seconds, run.progress = round(time.perf_counter() - started, 3), 100
     db.session.commit()
-    report(100)
+    if progress is not None and shown[0] != 100:
+        progress(100)
     return run
 
 
@@ -215,14 +259,35 @@ def latest_scores(ids: list[int]) -> dict[int, tuple[float, int, str | None]]:
     return {ident: (score, community, label) for ident, score, community, label in rows}
 
 
-STALE_AFTER = timedelta(minutes=30)  # a "running" run older than this died with its worker
+STALE_AFTER = timedelta(minutes=30)  # a run still "queued" or "running" by then died
+IN_PROGRESS = ("queued", "running")
 
 
 def running_run() -> ScoringRun | None:
-    """The run in progress, if any (one at a time: a second one would compete for the
-    cores and the write). A run left "running" by a dead worker stops counting after
+    """The run queued or in progress, if any (one at a time: a second one would compete for
+    the cores and the write). A run left behind by a dead worker stops counting after
     STALE_AFTER."""
     return db.session.scalar(
-        select(ScoringRun).where(ScoringRun.status == "running",
+        select(ScoringRun).where(ScoringRun.status.in_(IN_PROGRESS),
                                  ScoringRun.started_at > utcnow() - STALE_AFTER)
         .order_by(ScoringRun.id.desc()).limit(1))
+
+
+def current_run() -> ScoringRun | None:
+    """The latest run whatever its state: what the network page's status shows (queued,
+    running with its progress, done or failed), read from the row on every request, so a
+    run that finished before the page was drawn shows as finished."""
+    return db.session.scalar(select(ScoringRun).order_by(ScoringRun.id.desc()).limit(1))
+
+
+def is_stale(run: ScoringRun) -> bool:
+    """A run still queued or running after STALE_AFTER: its worker is gone."""
+    return run.status in IN_PROGRESS and run.started_at <= utcnow() - STALE_AFTER
+
+
+WORKER_LATE = timedelta(seconds=30)  # queued this long: the page asks whether a worker runs
+
+
+def waits_for_a_worker(run: ScoringRun) -> bool:
+    """Queued for longer than a free worker would take to start it."""
+    return run.status == "queued" and run.started_at <= utcnow() - WORKER_LATE

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.codes import KINDS
+from app.collation import fold, sort_key
 from app.demo import seed as demo
 from app.models import (
     AudienceShare,
@@ -62,7 +63,8 @@ def test_denormalised_columns_match_the_accounts(runner, db):
         assert influencer.engagement_rate == max(a.engagement_rate for a in accounts)
         for account in accounts:
             assert account.handle in influencer.search_text
-        assert influencer.display_name.lower() in influencer.search_text
+        assert fold(influencer.display_name) in influencer.search_text  # accent-blind
+        assert influencer.sort_name == sort_key(influencer.display_name)
         assert influencer.data_source and influencer.lawful_basis
         assert 0.6 <= accounts[0].credibility <= 0.98
     pairs = db.session.execute(select(SocialAccount.platform, SocialAccount.handle)).all()
@@ -160,3 +162,26 @@ def test_the_demo_has_contracts_in_several_states_with_real_documents(runner, db
         ContractDocument.kind == "signed")).all()
     assert len(signed) == 3  # signed, active, completed
     assert all(d.content.startswith(b"%PDF-") and d.source_sha256 for d in signed)
+
+
+def test_the_demo_ships_with_a_first_scoring_run(runner, db, client_as):
+    """`flask demo seed` scores what it seeded: candidates and ambassadors are not empty on
+    first launch (before, both pages said "No scores yet" until someone rescored)."""
+    from app.models import Campaign, InfluencerScore, ScoringRun
+    from app.scoring import rescoring
+    from tests.factories import make_user
+
+    output = _seed(runner, 200)
+    run = rescoring.latest_run()
+    assert run is not None and f"scoring run {run.id}" in output
+    assert (run.status, run.nodes, run.progress) == ("done", 200, 100)
+    assert db.session.scalar(select(func.count()).select_from(InfluencerScore)
+                             .where(InfluencerScore.run_id == run.id)) == 200
+    assert db.session.scalar(select(func.count()).select_from(ScoringRun)) == 1
+    campaign = db.session.scalar(select(Campaign).where(Campaign.status == "planned")
+                                 .order_by(Campaign.id))
+    member = client_as(make_user("member"))
+    for page in ("candidates", "ambassadors?budget=5000&max_count=5"):
+        html = member.get(f"/campaigns/{campaign.id}/{page}").get_data(as_text=True)
+        assert "No scores yet" not in html, page
+        assert len(set(re.findall(r'href="/influencers/(\d+)"', html))) >= 5, page

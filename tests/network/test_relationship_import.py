@@ -63,6 +63,62 @@ def test_bare_handles_take_the_platform_column(db, tmp_path, people):
     assert edges(db)[0][:3] == (people["lea"].id, people["hugo"].id, "follows")
 
 
+def test_a_bare_handle_without_a_platform_is_found_on_any_platform(db, tmp_path, people):
+    path = write(tmp_path, "source,target\n@Lea.Mode,hugo.run\nInesCuisine,@lea.mode\n")
+    report = import_relationships(path)
+    assert (report["created"], report["rejected"]) == (2, 0), report["rejected_rows"]
+    lea, hugo, ines = people["lea"].id, people["hugo"].id, people["ines"].id
+    assert [edge[:2] for edge in edges(db)] == sorted([(lea, hugo), (ines, lea)])
+
+
+def test_an_ambiguous_bare_handle_is_rejected_with_the_candidates_named(db, tmp_path, people):
+    make_influencer(display_name="Marie Durand",
+                    accounts=[{"platform": "tiktok", "handle": "marie"}])
+    make_influencer(display_name="Marie Dupont",
+                    accounts=[{"platform": "instagram", "handle": "marie"}])
+    report = import_relationships(write(tmp_path, "source,target\n@marie,hugo.run\n"))
+    assert (report["created"], report["rejected"]) == (0, 1)
+    assert report["rejected_rows"][0] == {
+        "line": 2, "column": "source", "value": "@marie",
+        "reason": "@marie matches 2 accounts: Instagram (Marie Dupont), TikTok (Marie Durand)"}
+    # With the platform given, the handle is that platform's: no ambiguity.
+    report = import_relationships(write(tmp_path, "source,target,platform\n@marie,hugo.run,\n"
+                                                  "@marie,lea.mode,Instagram\n"))
+    assert (report["created"], report["rejected"]) == (1, 1)
+
+
+def test_one_persons_accounts_sharing_a_handle_are_not_ambiguous(db, tmp_path, people):
+    same = make_influencer(display_name="Nina", accounts=[
+        {"platform": "instagram", "handle": "nina.art"},
+        {"platform": "youtube", "handle": "nina.art"}])
+    report = import_relationships(write(tmp_path, "source,target\nnina.art,@hugo.run\n"))
+    assert report["created"] == 1 and edges(db)[0][:2] == (same.id, people["hugo"].id)
+
+
+def test_a_trashed_persons_handle_neither_resolves_nor_makes_it_ambiguous(db, tmp_path,
+                                                                          people):
+    from app.models.base import utcnow
+
+    gone = make_influencer(display_name="Old Hugo",
+                           accounts=[{"platform": "x", "handle": "hugo.run"}])
+    gone.deleted_at = utcnow()
+    db.session.commit()
+    report = import_relationships(write(tmp_path, "source,target\nlea.mode,hugo.run\n"))
+    assert report["created"] == 1
+    assert edges(db)[0][:2] == (people["lea"].id, people["hugo"].id)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cell=st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40))
+def test_any_handle_cell_gives_an_edge_or_a_reason(db, tmp_path, people, cell):
+    cell = cell.replace('"', "").replace(",", "").replace("\n", "").replace("\r", "")
+    report = import_relationships(write(tmp_path, f"source,target\n{cell},hugo.run\n"))
+    assert report["created"] + report["rejected"] + report["unchanged"] <= 1
+    assert all(row["reason"] for row in report["rejected_rows"])
+    db.session.rollback()
+
+
 def test_unknown_people_are_reported_not_invented(db, tmp_path, people):
     path = write(tmp_path, "source,target\n"
                            "https://instagram.com/lea.mode,https://instagram.com/nobody.here\n")
@@ -82,7 +138,10 @@ def test_unknown_people_are_reported_not_invented(db, tmp_path, people):
     ("https://instagram.com/lea.mode,https://tiktok.com/@hugo.run,follows,-3", "not a weight"),
     ("https://instagram.com/lea.mode,https://tiktok.com/@hugo.run,follows,nan", "not a weight"),
     ("https://instagram.com/lea.mode,,follows,1", "missing"),
-    ("hugo.run,https://tiktok.com/@hugo.run,follows,1", "platform"),
+    ("hugo.run,https://tiktok.com/@hugo.run,follows,1", "cannot relay themselves"),
+    ("@nobody.here,hugo.run,follows,1", "unknown person: @nobody.here"),
+    ("lea mode,hugo.run,follows,1", "no spaces"),
+    ("instagram.com,hugo.run,follows,1", "site's address"),
 ])
 def test_bad_rows_are_rejected_with_a_reason(db, tmp_path, people, row, reason):
     report = import_relationships(write(tmp_path, "source,target,kind,weight\n" + row + "\n"))

@@ -180,17 +180,23 @@ def test_nothing_rejected_says_so(member_client, people):
 
 
 def test_reasons_in_the_users_language(member_client, people):
+    make_influencer(display_name="Marie Durand",
+                    accounts=[{"platform": "tiktok", "handle": "marie"}])
+    make_influencer(display_name="Marie Dupont",
+                    accounts=[{"platform": "other", "handle": "marie"}])
     speak_french(member_client)
     content = (b"source;cible;type;poids\n"
                b"https://instagram.com/lea.mode;https://instagram.com/inconnu;suit;1\n"
                b"https://instagram.com/lea.mode;https://tiktok.com/@hugo.run;adore;1\n"
                b"https://instagram.com/lea.mode;https://tiktok.com/@hugo.run;suit;-2\n"
-               b"hugo.run;https://tiktok.com/@hugo.run;suit;1\n")
+               b"@marie;https://tiktok.com/@hugo.run;suit;1\n"
+               b"hugo run;https://tiktok.com/@hugo.run;suit;1\n")
     page = send(member_client, content, button="check").get_data(as_text=True)
     assert "personne inconnue : https://instagram.com/inconnu" in page
     assert "type inconnu" in page and "pas un poids" in page
-    assert "Choisissez la plateforme" in page
-    assert "unknown" not in page
+    assert "@marie correspond à 2 comptes : Autre (Marie Dupont), TikTok (Marie Durand)" in page
+    assert "ne contient pas d" in page  # a handle with a space
+    assert "unknown" not in page and "matches" not in page
 
 
 def test_many_rejected_rows_are_capped_with_the_rest_counted(member_client, people):

@@ -215,6 +215,20 @@ def _profile_url(platform: str, handle: str, kind: str, original: str) -> str | 
     return _PROFILE_URLS.get(platform, "").format(handle) or None
 
 
+def bare_handle(text: str | None) -> str | None:
+    """`@Name` or `name` typed without a platform → the handle as stored (lower case, no
+    `@`), for the caller to look up on every platform; None for a profile address (which
+    normalise_handle reads, platform included). HandleError when it cannot be a handle."""
+    text = (text or "").strip()
+    if _looks_like_url(text):
+        return None
+    if len(text.split(None, 1)) > 1:
+        raise HandleError(N_("A handle or an address has no spaces."))
+    if _platform_of_host(text.lower()) is not None and "." in text:
+        raise HandleError(N_("This is the site's address, not a profile: add the name."))
+    return _check_handle(text, None)
+
+
 def normalise_handle(text: str | None, platform: str | None = None
                      ) -> tuple[str, str, str | None]:
     """`@Name`, `name` or a profile URL → (platform, handle, profile URL).

@@ -1,5 +1,7 @@
 // The influence network drawn with Cytoscape.js from /network/graph.json (CSP: no inline
-// script; the page gives the data address in data attributes).
+// script; the page gives the data address in data attributes). When the scoring status
+// (#scoring, polled by htmx) shows another finished run, the graph is fetched and drawn
+// again: the new scores' sizes and communities, without reloading the page.
 (function () {
   "use strict";
   var PALETTE = ["#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#14b8a6",
@@ -10,14 +12,19 @@
     var c = node.data("community");
     return c === null || c === undefined ? "#64748b" : PALETTE[c % PALETTE.length];
   }
+  var shown = null;  // the Cytoscape instance on the page
   function draw(box, data) {
     var status = document.getElementById("network-status");
+    if (shown) { shown.destroy(); shown = null; }
+    status.textContent = "";
     box.setAttribute("data-nodes", String(data.nodes.length));
     box.setAttribute("data-edges", String(data.edges.length));
+    box.setAttribute("data-scored", String(data.nodes.filter(function (n) {
+      return n.data.score !== null && n.data.score !== undefined; }).length));
     if (!data.edges.length && data.nodes.length <= 1) {
       status.textContent = box.getAttribute("data-empty");
     }
-    var cy = window.cytoscape({
+    var cy = shown = window.cytoscape({
       container: box,
       elements: {nodes: data.nodes, edges: data.edges},
       wheelSensitivity: 0.3,
@@ -42,12 +49,29 @@
     });
     box.setAttribute("data-ready", "1");
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    var box = document.getElementById("network-graph");
-    if (!box || !window.cytoscape) { return; }
-    fetch(box.getAttribute("data-source"), {headers: {"Accept": "application/json"}})
+  function load(box) {
+    box.removeAttribute("data-ready");
+    fetch(box.getAttribute("data-source"), {headers: {"Accept": "application/json"},
+                                            cache: "no-store"})
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { draw(box, data); })
       .catch(function () { document.getElementById("network-status").textContent = "⚠"; });
+  }
+  function scoredRun() {
+    var scoring = document.getElementById("scoring");
+    return scoring ? scoring.getAttribute("data-run") || "" : "";
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("network-graph");
+    if (!box || !window.cytoscape) { return; }
+    box.setAttribute("data-run", scoredRun());
+    load(box);
+    document.body.addEventListener("htmx:afterSettle", function () {
+      var run = scoredRun();
+      if (run !== box.getAttribute("data-run")) {
+        box.setAttribute("data-run", run);
+        load(box);
+      }
+    });
   });
 })();

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.imports.parsing.handles import HandleError, normalise_handle, platform_from_name
+from app.imports.parsing.handles import (
+    HandleError,
+    bare_handle,
+    normalise_handle,
+    platform_from_name,
+)
 from app.models.influencer import PLATFORMS
 
 
@@ -155,3 +160,20 @@ def test_platform_from_name_never_crashes(text):
 def test_reserved_names_are_not_handles(text, platform):
     with pytest.raises(HandleError):
         normalise_handle(text, platform)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@Marie", "marie"), ("  marie.dupont ", "marie.dupont"), ("@p", "p"),
+    ("https://www.instagram.com/marie/", None), ("tiktok.com/@marie", None),
+])
+def test_bare_handle_without_a_platform(text, expected):
+    assert bare_handle(text) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("marie dupont", "no spaces"), ("instagram.com", "site's address"), ("@", "empty"),
+    ("marié", "letters without accents"),
+])
+def test_bare_handle_refusals_say_why(text, message):
+    with pytest.raises(HandleError, match=message):
+        bare_handle(text)
