@@ -2,7 +2,7 @@
 
 Five queries whatever the campaign's size (the campaign's currency, operations,
 participants, the followers of the accounts the operations are on, the platform rates);
-the arithmetic is app/campaigns/report/kpis.py.
+the costs are app/campaigns/report/costs.py and the arithmetic app/campaigns/report/kpis.py.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.campaigns.report.costs import CostLine, Costs, FeeLine, allocate
 from app.campaigns.report.kpis import Kpis, OperationFigures, compute
 from app.codes import COUNT_METRICS
 from app.extensions import db
 from app.models import Campaign, Operation, Participant, PlatformRate, SocialAccount
-from app.models.campaign import COMMITTED_STAGES
 
 
 @dataclass
@@ -27,6 +27,13 @@ class CampaignKpis:
     by_operation: dict[int, Kpis] = field(default_factory=dict)
     committed_cents: int = 0  # agreed fees of the participants not declined
     proposed_cents: int = 0  # proposed fees not agreed yet (the same participants)
+    spent_cents: int = 0  # the cost of the participants marked as paid
+    unallocated_cents: int = 0  # fees no operation carries: part of total.cost_cents
+
+    @property
+    def cost_cents(self) -> int | None:
+        """The cost the KPIs use (costs.py): every breakdown adds up to it."""
+        return self.total.cost_cents
 
 
 def platform_rates(currency: str | None = None) -> dict[str, int]:
@@ -68,23 +75,25 @@ def campaign_kpis(campaign_id: int, per_operation: bool = True) -> CampaignKpis:
     followers = _followers(campaign_id) if participants else {}
     currency = session.scalar(select(Campaign.currency).where(Campaign.id == campaign_id))
     rates = platform_rates(currency or "EUR")
+    costs = allocate(
+        [FeeLine(p.id, p.stage, p.agreed_fee_cents, p.proposed_fee_cents) for p in participants],
+        [CostLine(op.id, op.participant_id, op.cost_cents) for op in operations])
+    figures = [(op.id, op.participant_id, OperationFigures(
+        platform=op.platform, revenue_cents=op.revenue_cents,
+        cost_cents=costs.by_operation.get(op.id),
+        followers=followers.get((influencer_of.get(op.participant_id, 0), op.platform)),
+        cpm_cents=rates.get(op.platform),
+        **{name: getattr(op, name) for name in COUNT_METRICS})) for op in operations]
+    return grouped(figures, [p.id for p in participants], costs, per_operation)
 
-    ops_of: dict[int, int] = defaultdict(int)
-    for op in operations:
-        ops_of[op.participant_id] += 1
-    fee_share = {p.id: p.agreed_fee_cents / ops_of[p.id] for p in participants
-                 if p.agreed_fee_cents is not None and ops_of[p.id]}
 
-    figures: list[tuple[int, int, OperationFigures]] = []
-    for op in operations:
-        cost = op.cost_cents if op.cost_cents is not None else fee_share.get(op.participant_id)
-        figures.append((op.id, op.participant_id, OperationFigures(
-            platform=op.platform, revenue_cents=op.revenue_cents, cost_cents=cost,
-            followers=followers.get((influencer_of.get(op.participant_id, 0), op.platform)),
-            cpm_cents=rates.get(op.platform),
-            **{name: getattr(op, name) for name in COUNT_METRICS})))
-
-    result = CampaignKpis(total=compute(f for _, _, f in figures))
+def grouped(figures: list[tuple[int, int, OperationFigures]], participant_ids: list[int],
+             costs: Costs, per_operation: bool) -> CampaignKpis:
+    """The KPIs of the whole campaign and of each operation, participant and platform."""
+    result = CampaignKpis(
+        total=compute((f for _, _, f in figures), costs.unallocated_cents or None),
+        committed_cents=costs.committed_cents, proposed_cents=costs.proposed_cents,
+        spent_cents=costs.spent_cents, unallocated_cents=costs.unallocated_cents)
     by_participant: dict[int, list[OperationFigures]] = defaultdict(list)
     by_platform: dict[str, list[OperationFigures]] = defaultdict(list)
     for op_id, participant_id, f in figures:
@@ -92,16 +101,8 @@ def campaign_kpis(campaign_id: int, per_operation: bool = True) -> CampaignKpis:
             result.by_operation[op_id] = compute([f])
         by_participant[participant_id].append(f)
         by_platform[f.platform].append(f)
-    for p in participants:
-        result.by_participant[p.id] = compute(by_participant.get(p.id, []))
+    for participant_id in participant_ids:
+        result.by_participant[participant_id] = compute(
+            by_participant.get(participant_id, []), costs.unallocated.get(participant_id))
     result.by_platform = {name: compute(items) for name, items in sorted(by_platform.items())}
-    # Fees of participants with no operation yet still cost the campaign.
-    for p in participants:
-        if not ops_of[p.id] and p.agreed_fee_cents is not None and p.stage != "declined":
-            result.total.cost_cents = (result.total.cost_cents or 0) + p.agreed_fee_cents
-            result.by_participant[p.id].cost_cents = p.agreed_fee_cents
-    live = [p for p in participants if p.stage in COMMITTED_STAGES]
-    result.committed_cents = sum(p.agreed_fee_cents or 0 for p in live)
-    result.proposed_cents = sum(p.proposed_fee_cents or 0 for p in live
-                                if p.agreed_fee_cents is None)
     return result

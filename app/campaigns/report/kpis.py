@@ -4,18 +4,19 @@ Definitions:
 - engagements = likes + comments + shares + saves;
 - engagement rate by reach = engagements / reach; by followers = engagements / followers
   of the account the operation was published on;
-- CPE = cost / engagements; CPM = cost / impressions × 1 000;
-- EMV = Σ impressions / 1 000 × the CPM set for the operation's platform (admin settings);
-- ROI = (revenue − cost) / cost.
+- CPE = cost / engagements; CPM = cost / impressions × 1 000; ROI = (revenue − cost) /
+  cost, where the cost is the whole cost of what is added up (app/campaigns/report/costs.py:
+  the agreed fees spread over the operations, a typed cost replacing a share, and the fees
+  no operation carries yet), the same figure the report shows as the cost: CPE and CPM fall
+  as metrics come in;
+- EMV = Σ impressions / 1 000 × the CPM set for the operation's platform (admin settings).
 
 Missing is not zero: a metric nobody entered is None, and a KPI whose inputs are missing
 (or whose denominator is zero) is None, shown as "—". When operations are added up, each
-ratio only counts the operations where both of its sides are known: a campaign whose
-reach is known for 3 operations out of 10 gets the engagement rate of those 3, not the
-engagements of 10 divided by the reach of 3.
+engagement rate only counts the operations where both of its sides are known: a campaign
+whose reach is known for 3 operations out of 10 gets the engagement rate of those 3, not
+the engagements of 10 divided by the reach of 3.
 
-An operation's cost is its `cost` metric when entered; otherwise its share of the
-participant's agreed fee (the fee split equally across the participant's operations).
 Money is in cents; rates are shares (0.05 = 5 %).
 """
 
@@ -45,7 +46,7 @@ class OperationFigures:
     clicks: int | None = None
     conversions: int | None = None
     revenue_cents: int | None = None
-    cost_cents: float | None = None  # entered, or the allocated share of the fee
+    cost_cents: int | None = None  # typed in, or the allocated share of the fee
     followers: int | None = None  # of the account on the operation's platform
     cpm_cents: int | None = None  # the platform's rate, for the EMV
 
@@ -69,7 +70,7 @@ class Kpis:
     clicks: int | None = None
     conversions: int | None = None
     revenue_cents: int | None = None
-    cost_cents: float | None = None
+    cost_cents: int | None = None
     emv_cents: float | None = None
     engagement_rate_reach: float | None = None
     engagement_rate_followers: float | None = None
@@ -104,14 +105,13 @@ def _ratio(numerator: float, denominator: float, seen: bool) -> float | None:
     return numerator / denominator if seen and denominator else None
 
 
-def compute(operations: Iterable[OperationFigures]) -> Kpis:
-    kpis = Kpis()
-    # Both sides of each ratio, over the operations where both are known.
+def compute(operations: Iterable[OperationFigures], extra_cost_cents: int | None = None) -> Kpis:
+    """The KPIs of some operations; `extra_cost_cents` is cost carried by no operation
+    (fees of participants without one yet), counted in the cost and its ratios."""
+    kpis = Kpis(cost_cents=extra_cost_cents)
+    # Both sides of each engagement rate, over the operations where both are known.
     er_reach = [0, 0, False]
     er_followers = [0, 0, False]
-    cpe = [0.0, 0, False]
-    cpm = [0.0, 0, False]
-    roi = [0.0, 0.0, False]
     for op in operations:
         kpis.operations += 1
         engagements = op.engagements
@@ -133,22 +133,27 @@ def compute(operations: Iterable[OperationFigures]) -> Kpis:
             else:
                 kpis.emv_cents = _add(kpis.emv_cents, op.impressions / 1000 * op.cpm_cents)
         for pair, top, bottom in ((er_reach, engagements, op.reach),
-                                  (er_followers, engagements, op.followers),
-                                  (cpe, op.cost_cents, engagements),
-                                  (cpm, op.cost_cents, op.impressions),
-                                  (roi, op.revenue_cents, op.cost_cents)):
+                                  (er_followers, engagements, op.followers)):
             if top is not None and bottom is not None:
                 pair[0] += top
                 pair[1] += bottom
                 pair[2] = True
     kpis.engagement_rate_reach = _ratio(*er_reach)
     kpis.engagement_rate_followers = _ratio(*er_followers)
-    kpis.cpe_cents = _ratio(*cpe)
-    cost_per_impression = _ratio(*cpm)
-    kpis.cpm_cents = cost_per_impression * 1000 if cost_per_impression is not None else None
-    revenue, cost, seen = roi
-    kpis.roi = (revenue - cost) / cost if seen and cost else None
+    _cost_ratios(kpis)
     return kpis
+
+
+def _cost_ratios(kpis: Kpis) -> None:
+    """CPE, CPM and ROI, all on the whole cost (see the module's definitions)."""
+    cost = kpis.cost_cents
+    if cost is None:
+        return
+    kpis.cpe_cents = _ratio(cost, kpis.engagements or 0, kpis.engagements is not None)
+    per_impression = _ratio(cost, kpis.impressions or 0, kpis.impressions is not None)
+    kpis.cpm_cents = None if per_impression is None else per_impression * 1000
+    if kpis.revenue_cents is not None and cost:
+        kpis.roi = (kpis.revenue_cents - cost) / cost
 
 
 @dataclass(frozen=True)

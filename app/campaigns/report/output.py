@@ -1,8 +1,11 @@
 """The campaign report's outputs beside the page: the chart series (for Chart.js on the
-page and the SVG of the PDF), the CSV (one row per operation, then the totals) and the
-PDF (WeasyPrint, with app/core/pdf.py's URL fetcher: nothing but the app's own static files).
+page and the SVG of the PDF), the CSV (one row per operation, the fees not on an operation
+yet, the totals, then the three costs the page names) and the PDF (WeasyPrint, with
+app/core/pdf.py's URL fetcher: nothing but the app's own static files).
 
-Formatting follows the current locale (the user's in a request, English in the CLI).
+Formatting follows the current locale (the user's in a request, English in the CLI): the
+CSV's rates are percentages in a column headed "(%)", with the locale's decimal mark, which
+a French Excel reads as numbers.
 """
 
 from __future__ import annotations
@@ -54,9 +57,10 @@ def chart_data(report: CampaignReport) -> dict:
         "top": {"measure": measure, "labels": [row.name for row in top],
                 "values": [row.kpis.engagements if measure == "engagements"
                            else units(row.kpis.emv_cents) for row in top]},
-        "budget": {"labels": [_("Budget"), _("Committed"), _("Spent")],
+        "budget": {"labels": [_("Budget"), _("Committed"), _("Spent"),
+                              _("Cost used by the KPIs")],
                    "values": [units(budget.budget_cents), units(budget.committed_cents),
-                              units(budget.spent_cents)]},
+                              units(budget.spent_cents), units(budget.cost_cents)]},
     }
 
 
@@ -95,9 +99,9 @@ def _headers() -> list[str]:
         _("Operation"), _("Participant"), _("Platform"), _("Kind"), _("Status"),
         _("Planned for"), _("Published on"),
         *(label("metric", name) for name in COUNT_METRICS),
-        _("Revenue"), _("Cost (entered)"), _("Engagements"), _("Cost (counted)"),
-        _("Engagement rate (by reach)"), _("Engagement rate (by followers)"), _("CPE"),
-        _("CPM"), _("EMV"), _("ROI"),
+        _("Revenue"), _("Cost (entered)"), _("Engagements"), _("Cost used by the KPIs"),
+        _("Engagement rate (by reach) (%)"), _("Engagement rate (by followers) (%)"),
+        _("CPE"), _("CPM"), _("EMV"), _("ROI (%)"),
     ]
 
 
@@ -123,14 +127,15 @@ class _Cells:
     def money(self, cents: float | None) -> str:
         return self.decimal(None if cents is None else cents / 100, 2)
 
-    def share(self, value: float | None) -> str:
-        return self.decimal(value, 6)
+    def percent(self, share: float | None) -> str:
+        """A share as a percentage number (0.0643 → 6.43), for a column headed "(%)"."""
+        return self.decimal(None if share is None else share * 100, 2)
 
     def kpis(self, k: Kpis) -> list[str]:
         return [self.count(k.engagements), self.money(k.cost_cents),
-                self.share(k.engagement_rate_reach), self.share(k.engagement_rate_followers),
-                self.money(k.cpe_cents), self.money(k.cpm_cents), self.money(k.emv_cents),
-                self.share(k.roi)]
+                self.percent(k.engagement_rate_reach),
+                self.percent(k.engagement_rate_followers), self.money(k.cpe_cents),
+                self.money(k.cpm_cents), self.money(k.emv_cents), self.percent(k.roi)]
 
 
 def report_csv(campaign: Campaign, delimiter: str = ",") -> bytes:
@@ -142,6 +147,28 @@ def report_csv(campaign: Campaign, delimiter: str = ",") -> bytes:
     writer = csv.writer(buffer, delimiter=delimiter)
     buffer.write(BOM)
     writer.writerow(_headers())
+    sums = _operation_rows(writer, cells, campaign.id, kpis)
+    blank = [""] * (len(COUNT_METRICS) + 2)
+    if kpis.unallocated_cents:
+        writer.writerow([cells.text(_("Not on an operation yet")), "", "", "", "", "", "",
+                         *blank, "", cells.money(kpis.unallocated_cents),
+                         *[""] * 6])
+    writer.writerow([
+        cells.text(_("Total")), "", "", "", "", "", "",
+        *(cells.count(sums.get(name)) for name in COUNT_METRICS),
+        cells.money(sums.get("revenue_cents")), cells.money(sums.get("cost_cents")),
+        *cells.kpis(kpis.total),
+    ])
+    writer.writerow([])
+    for text, cents in ((_("Committed (agreed fees)"), kpis.committed_cents),
+                        (_("Spent (paid)"), kpis.spent_cents),
+                        (_("Cost used by the KPIs"), kpis.cost_cents)):
+        writer.writerow([cells.text(text), cells.money(cents)])
+    return drain(buffer)
+
+
+def _operation_rows(writer, cells: _Cells, campaign_id: int, kpis) -> dict[str, float]:
+    """One row per operation; → the sums of the metrics as typed in."""
     sums: dict[str, float] = {}
     labels: dict[tuple[str, str], str] = {}  # thousands of rows, a handful of codes
 
@@ -150,7 +177,7 @@ def report_csv(campaign: Campaign, delimiter: str = ",") -> bytes:
             labels[group, code] = cells.text(label(group, code))
         return labels[group, code]
 
-    for op in db.session.execute(operations_query(campaign.id)):
+    for op in db.session.execute(operations_query(campaign_id)):
         metrics = [getattr(op, name) for name in OPERATION_COLUMNS]
         for name, value in zip(OPERATION_COLUMNS, metrics, strict=True):
             if value is not None:
@@ -164,14 +191,7 @@ def report_csv(campaign: Campaign, delimiter: str = ",") -> bytes:
             cells.money(op.revenue_cents), cells.money(op.cost_cents),
             *cells.kpis(kpis.by_operation.get(op.id) or Kpis()),
         ])
-    total = kpis.total
-    writer.writerow([
-        cells.text(_("Total")), "", "", "", "", "", "",
-        *(cells.count(sums.get(name)) for name in COUNT_METRICS),
-        cells.money(sums.get("revenue_cents")), cells.money(sums.get("cost_cents")),
-        *cells.kpis(total),
-    ])
-    return drain(buffer)
+    return sums
 
 
 # --- PDF ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from app.campaigns.report.figures import CampaignKpis, campaign_kpis
 from app.campaigns.report.kpis import LOWER_IS_BETTER, Kpis, against_targets
 from app.codes import METRICS, MONEY_METRICS
+from app.collation import sort_key
 from app.core.errors import NotFound
 from app.core.pagination import paginate
 from app.extensions import db
@@ -77,20 +78,24 @@ class ParticipantRow:
 
 @dataclass(frozen=True)
 class Budget:
+    """The budget and the three costs the report names (app/campaigns/report/costs.py)."""
+
     budget_cents: int | None
     committed_cents: int  # agreed fees of the participants not declined
     proposed_cents: int  # proposed fees not agreed yet
-    spent_cents: float | None  # the total cost (entered costs, else the fees' shares)
+    spent_cents: int  # the cost of the participants marked as paid
+    cost_cents: int | None  # the cost the KPIs use: every breakdown adds up to it
+    unallocated_cents: int = 0  # the part of the cost that no operation carries yet
 
     @property
     def over(self) -> bool:
         return self.budget_cents is not None and self.committed_cents > self.budget_cents
 
     @property
-    def remaining_cents(self) -> float | None:
+    def remaining_cents(self) -> int | None:
         if self.budget_cents is None:
             return None
-        return self.budget_cents - max(self.committed_cents, self.spent_cents or 0)
+        return self.budget_cents - max(self.committed_cents, self.cost_cents or 0)
 
 
 def load_campaign(campaign_id: int) -> Campaign:
@@ -137,7 +142,7 @@ def campaign_report(campaign_id: int, sort: str = DEFAULT_SORT) -> CampaignRepor
         campaign=campaign, kpis=kpis, total=kpis.total,
         headlines=headlines(kpis.total, campaign.kpi_targets),
         budget=Budget(campaign.budget_cents, kpis.committed_cents, kpis.proposed_cents,
-                      kpis.total.cost_cents),
+                      kpis.spent_cents, kpis.total.cost_cents, kpis.unallocated_cents),
         participants=sort_participants(participants, sort),
         sort=sort if sort in SORTS else DEFAULT_SORT,
         platforms=list(kpis.by_platform.items()),
@@ -196,7 +201,7 @@ def sort_participants(rows: list[ParticipantRow], sort: str) -> list[Participant
         sort = DEFAULT_SORT
     descending = sort.startswith("-")
     key = PARTICIPANT_SORTS[sort.lstrip("-")]
-    by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.id))
+    by_name = sorted(rows, key=lambda row: (sort_key(row.name), row.id))
     known = [row for row in by_name if key(row) is not None]
     unknown = [row for row in by_name if key(row) is None]
     return sorted(known, key=key, reverse=descending) + unknown
@@ -234,40 +239,6 @@ def _reach_over_time(campaign_id: int) -> tuple[list[tuple[date, int, int]], int
     return series, undated
 
 
-def as_json(report: CampaignReport) -> dict:
-    """The campaign's KPIs as one JSON-ready object (the CLI's --json): money in currency
-    units, rates as shares."""
-    campaign, budget = report.campaign, report.budget
-
-    def units(cents: float | None) -> float | None:
-        return None if cents is None else round(cents / 100, 2)
-
-    return {
-        "campaign": {
-            "id": campaign.id, "name": campaign.name, "brand": campaign.brand.name,
-            "status": campaign.status, "currency": campaign.currency,
-            "starts_on": campaign.starts_on.isoformat() if campaign.starts_on else None,
-            "ends_on": campaign.ends_on.isoformat() if campaign.ends_on else None,
-            "participants": len(report.participants),
-        },
-        "kpis": report.total.as_dict(),
-        "budget": {
-            "budget": units(budget.budget_cents), "committed": units(budget.committed_cents),
-            "proposed": units(budget.proposed_cents), "spent": units(budget.spent_cents),
-            "over_budget": budget.over,
-        },
-        "targets": [
-            {"kpi": line.code,
-             "target": units(line.target) if line.kind == "money" else line.target,
-             "actual": (units(line.actual) if line.kind == "money" else
-                        None if line.actual is None else round(line.actual, 6)),
-             "met": line.met}
-            for line in report.headlines if line.target is not None
-        ],
-        "platforms": {name: kpis.as_dict() for name, kpis in report.platforms},
-    }
-
-
 def operations_query(campaign_id: int):
     """The campaign's operations with their participant's name and metrics, by date
     (published, else planned; undated last): the per-operation table and the CSV."""
@@ -290,37 +261,5 @@ def operations_page(campaign_id: int, number: int, size: int = 25) -> dict:
     kpis = campaign_kpis(campaign.id)
     page = paginate(operations_query(campaign.id), number, size, scalars=False,
                     total=kpis.total.operations)
-    return {"campaign": campaign, "page": page, "by_operation": kpis.by_operation}
-
-
-def summary_lines(report: CampaignReport) -> list[str]:
-    """A few lines for a person (the CLI without --json), in the current locale."""
-    from app.i18n.formats import money, number, percent
-
-    campaign, total, budget = report.campaign, report.total, report.budget
-    currency = campaign.currency
-
-    def shown(kind: str, value: float | None) -> str:
-        if kind == "money":
-            return money(value, currency)
-        return percent(value) if kind == "rate" else number(value)
-
-    lines = [
-        f"Campaign {campaign.id} “{campaign.name}” ({campaign.brand.name}), {campaign.status}, "
-        f"{len(report.participants)} participants, {total.operations} operations "
-        f"({total.measured} measured)",
-        "KPIs: " + ", ".join(f"{line.code} {shown(line.kind, line.actual)}"
-                             for line in report.headlines),
-        f"Budget {money(budget.budget_cents, currency)}, committed "
-        f"{money(budget.committed_cents, currency)}, spent "
-        f"{money(budget.spent_cents, currency)}" + (" — OVER BUDGET" if budget.over else ""),
-    ]
-    for line in report.headlines:
-        if line.target is not None:
-            verdict = {True: "met", False: "NOT met", None: "not measurable yet"}[line.met]
-            lines.append(f"Target {line.code} {'≤' if line.lower_is_better else '≥'} "
-                         f"{shown(line.kind, line.target)}: {verdict}")
-    if report.missing_rates:
-        lines.append("No CPM set for " + ", ".join(report.missing_rates)
-                     + ": their impressions are left out of the EMV.")
-    return lines
+    return {"campaign": campaign, "page": page, "by_operation": kpis.by_operation,
+            "unallocated_cents": kpis.unallocated_cents, "cost_cents": kpis.cost_cents}

@@ -55,7 +55,7 @@
       var isMoney = name === "budget" || (name === "top" && series.measure === "emv");
       config = { type: "bar",
         data: { labels: series.labels, datasets: [{ label: label, data: series.values,
-          backgroundColor: name === "budget" ? [COLOURS[8], COLOURS[0], COLOURS[3]] : COLOURS }] },
+          backgroundColor: name === "budget" ? [COLOURS[8], COLOURS[0], COLOURS[3], COLOURS[4]] : COLOURS }] },
         options: options(isMoney ? fmt.money : fmt.count, name === "top" || name === "budget") };
     }
     new window.Chart(canvas, config);

@@ -5,11 +5,15 @@ Three participants, five operations: one with every metric at zero, one with non
 
 | op | who | platform  | date          | impr.  | reach  | engagements  | cost (cents)     | rev.  |
 |----|-----|-----------|---------------|--------|--------|--------------|------------------|-------|
-| 1  | Ana | instagram | 1 Mar publ.   | 10 000 | 8 000  | 400+50+30+20 | fee share 15 000 | 50000 |
-| 2  | Ana | tiktok    | 3 Mar planned | 20 000 | 15 000 | 900+100+0+0  | entered 10 000   | —     |
+| 1  | Ana | instagram | 1 Mar publ.   | 10 000 | 8 000  | 400+50+30+20 | fee's rest 20 000| 50000 |
+| 2  | Ana | tiktok    | 3 Mar planned | 20 000 | 15 000 | 900+100+0+0  | typed in 10 000  | —     |
 | 3  | Ben | instagram | 2 Mar publ.   | 0      | 0      | 0+0+0+0      | fee share 10 000 | —     |
 | 4  | Ben | instagram | 5 Mar planned | —      | —      | —            | fee share 10 000 | —     |
 | 5  | Cléo| instagram | 3 Mar publ.   | —      | 2 000  | 100+10       | — (no fee)       | —     |
+
+Ana's agreed fee is 300 €, Ben's 200 €; Cléo negotiates at 100 € proposed. Committed
+500 €, spent 0 € (nobody is paid), the cost the KPIs use 500 € (Ana 300 + Ben 200: op 2's
+typed 100 € leaves 200 € of Ana's fee to op 1).
 
 Followers: Ana instagram 10 000 / tiktok 50 000, Ben instagram 20 000, Cléo instagram
 5 000. Instagram CPM 10 € (1 000 cents); TikTok has no CPM.
@@ -41,13 +45,13 @@ class SmallCampaign:
     # Hand-computed totals.
     expected: ClassVar[dict] = {
         "operations": 5, "measured": 4, "impressions": 30_000, "reach": 25_000,
-        "engagements": 1_610, "revenue_cents": 50_000, "cost_cents": 45_000,
+        "engagements": 1_610, "revenue_cents": 50_000, "cost_cents": 50_000,
         "emv_cents": 10_000,
         "engagement_rate_reach": 1610 / 25000,  # ops 1, 2, 3, 5
         "engagement_rate_followers": 1610 / 85000,  # followers 10k + 50k + 20k + 5k
-        "cpe_cents": 35000 / 1500,  # ops 1-3 (op 5 has no cost)
-        "cpm_cents": 35000 / 30000 * 1000,  # ops 1-3
-        "roi": (50000 - 15000) / 15000,  # op 1 only has both revenue and cost
+        "cpe_cents": 50000 / 1610,  # the whole cost over every engagement: 0,31 €
+        "cpm_cents": 50000 / 30000 * 1000,  # 16,67 €
+        "roi": (50000 - 50000) / 50000,  # the revenue typed in, the whole cost
         "conversions": None,
     }
 

@@ -23,13 +23,13 @@ def test_campaign_figures_by_hand(db):
     campaign = make_campaign(budget_cents=100_000)
     db.session.add(PlatformRate(platform="instagram", cpm_cents=800))
     db.session.commit()
-    # Léa: agreed 600 €, two operations without an entered cost → 300 € each.
+    # Léa: agreed 600 €; the video's typed 100 € leaves 500 € of the fee to the reel.
     lea = make_participant(campaign, _influencer(20_000, 50_000), stage="live",
                            agreed_fee_cents=60_000)
     reel = make_operation(lea, platform="instagram", impressions=10_000, reach=8_000,
                           likes=400, comments=50, shares=30, saves=20, revenue_cents=90_000)
     video = make_operation(lea, platform="tiktok", impressions=40_000, likes=1_000,
-                           cost_cents=10_000)  # an entered cost wins over the fee share
+                           cost_cents=10_000)  # a typed cost replaces a share
     # Hugo: agreed 200 €, no operation yet → the fee still costs the campaign.
     hugo = make_participant(campaign, _influencer(5_000), stage="contracted",
                             agreed_fee_cents=20_000)
@@ -41,18 +41,22 @@ def test_campaign_figures_by_hand(db):
 
     result = campaign_kpis(campaign.id)
     reel_kpis = result.by_operation[reel.id]
-    assert reel_kpis.cost_cents == pytest.approx(30_000)  # 600 € / 2 operations
+    assert reel_kpis.cost_cents == 50_000  # 600 € − the video's 100 €
     assert reel_kpis.engagement_rate_followers == pytest.approx(500 / 20_000)
     assert reel_kpis.emv_cents == pytest.approx(8_000)
-    assert reel_kpis.roi == pytest.approx((90_000 - 30_000) / 30_000)
+    assert reel_kpis.roi == pytest.approx((90_000 - 50_000) / 50_000)
     video_kpis = result.by_operation[video.id]
     assert video_kpis.cost_cents == 10_000
     assert video_kpis.engagement_rate_followers == pytest.approx(1_000 / 50_000)  # TikTok's
     assert video_kpis.missing_rates == {"tiktok"}
 
-    assert result.by_participant[lea.id].cost_cents == pytest.approx(40_000)
+    assert result.by_participant[lea.id].cost_cents == 60_000  # her agreed fee
     assert result.by_participant[hugo.id].cost_cents == 20_000
-    assert result.total.cost_cents == pytest.approx(60_000)  # 300 + 100 + 200 €
+    assert result.unallocated_cents == 20_000  # Hugo's fee: on no operation yet
+    assert result.total.cost_cents == 80_000 == result.committed_cents  # 600 + 200 €
+    # CPE on that same cost: 800 € / 1 500 engagements.
+    assert result.total.cpe_cents == pytest.approx(80_000 / 1_500)
+    assert result.spent_cents == 0  # nobody is marked as paid
     assert result.total.engagements == 1_500
     assert set(result.by_platform) == {"instagram", "tiktok"}
     assert result.committed_cents == 80_000  # Léa 600 € + Hugo 200 €

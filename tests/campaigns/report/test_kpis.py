@@ -1,5 +1,6 @@
 """KPI arithmetic (app/campaigns/report/kpis.py) against figures computed by hand: zero and
-missing values included, ratios summed only where both sides are known."""
+missing values included, engagement rates summed only where both sides are known, CPE, CPM
+and ROI on the whole cost."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_one_operation_by_hand():
     assert (k.operations, k.measured) == (1, 1)
 
 
-def test_ratios_only_count_operations_where_both_sides_are_known():
+def test_rates_count_operations_where_both_sides_are_known_costs_count_whole():
     k = compute([REEL, VIDEO, PLANNED])
     assert k.operations == 3 and k.measured == 2
     assert k.impressions == 50_000 and k.reach == 8_000 and k.engagements == 1_500
@@ -42,14 +43,14 @@ def test_ratios_only_count_operations_where_both_sides_are_known():
     assert k.engagement_rate_reach == pytest.approx(0.0625)
     # by followers: reel and video → 1 500 / 70 000
     assert k.engagement_rate_followers == pytest.approx(1_500 / 70_000)
-    # CPE: cost and engagements known on reel and video → 400 € / 1 500
-    assert k.cpe_cents == pytest.approx(40_000 / 1_500)
-    # CPM: 400 € / 50 000 impressions × 1 000 = 8 €
-    assert k.cpm_cents == pytest.approx(800)
+    # CPE: the whole cost shown, planned operation included → 500 € / 1 500
+    assert k.cpe_cents == pytest.approx(50_000 / 1_500)
+    # CPM: 500 € / 50 000 impressions × 1 000 = 10 €
+    assert k.cpm_cents == pytest.approx(1_000)
     # EMV: TikTok has no rate, so only the reel's 80 €, and TikTok is reported missing
     assert k.emv_cents == pytest.approx(8_000) and k.missing_rates == {"tiktok"}
-    # ROI: revenue known on the reel only → (1 000 − 250) / 250
-    assert k.roi == pytest.approx(3.0)
+    # ROI: the revenue known (1 000 €) against the whole cost (500 €)
+    assert k.roi == pytest.approx(1.0)
 
 
 def test_missing_is_not_zero():
@@ -113,3 +114,14 @@ def test_actual_for_money_kpis_is_in_currency_units():
     assert actual_for(k, "emv") == pytest.approx(80)
     assert actual_for(k, "engagement_rate_reach") == pytest.approx(0.0625)
     assert against_targets(k, None) == []
+
+
+def test_cost_carried_by_no_operation_counts_in_the_cost_and_its_ratios():
+    # A 200 € fee of a participant with no operation yet, beside the reel (250 €).
+    k = compute([REEL], extra_cost_cents=20_000)
+    assert k.cost_cents == 45_000 and k.operations == 1
+    assert k.cpe_cents == pytest.approx(45_000 / 500)  # 0,90 €, not the reel's 0,50 €
+    assert k.cpm_cents == pytest.approx(45_000 / 10_000 * 1_000)
+    assert k.roi == pytest.approx((100_000 - 45_000) / 45_000)
+    only_fee = compute([], extra_cost_cents=20_000)
+    assert only_fee.cost_cents == 20_000 and only_fee.cpe_cents is None

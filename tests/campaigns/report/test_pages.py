@@ -53,9 +53,9 @@ def test_viewer_reads_the_report(viewer_client, small):
     assert "Target ≤ €10.00 · ✗ Not met" in text  # CPM 11,67 €
     assert "Not measurable yet" in text  # conversions
     assert "4 of 5 operations measured." in text
-    # Budget: 1 000 € budget, 500 € committed, 100 € proposed, 450 € spent.
-    for amount in ("€1,000.00", "€500.00", "€100.00", "€450.00"):
-        assert amount in text
+    # Budget 1 000 €, committed 500 €, proposed 100 €, spent 0 €, KPI cost 500 €.
+    assert ("Budget €1,000.00 Committed (agreed fees) €500.00 Proposed, not agreed yet "
+            "€100.00 Spent (paid) €0.00 Cost used by the KPIs €500.00 Remaining €500.00") in text
     assert "No CPM is set for: TikTok" in text
     assert "/admin/rates" not in text  # a viewer cannot set them
 
@@ -77,7 +77,8 @@ def test_chart_data_is_json_not_script(viewer_client, small):
     assert data["platforms"] == {"labels": ["Instagram", "TikTok"], "values": [610, 1000]}
     assert data["top"] == {"measure": "engagements", "labels": ["Ana Lopez", "Cléo Durand"],
                            "values": [1500, 110]}
-    assert data["budget"]["values"] == [1000.0, 500.0, 450.0]
+    # budget, committed, spent (nobody paid), the cost the KPIs use
+    assert data["budget"]["values"] == [1000.0, 500.0, 0.0, 500.0]
     # No inline executable script nor style (CSP 'self').
     assert not re.search(r"<script(?![^>]*(src=|type=\"application/json\"))", html)
     assert " style=" not in html and "<style" not in html
@@ -121,7 +122,8 @@ def test_participant_table_pages(viewer_client, db, grow):
     assert "Page 1 of 2" in first
     second = viewer_client.get(url + "?page=2").get_data(as_text=True)
     section = second[second.index('id="participants"'):]
-    assert section[:section.index("</section>")].count('<th scope="row">') == 5
+    rows = section[:section.index("</section>")].split("<tfoot>")[0]
+    assert rows.count('<th scope="row">') == 5
 
 
 @pytest.mark.slow
@@ -164,6 +166,50 @@ def test_page_statement_count_is_constant(viewer_client, small, statements, grow
     assert len(big_count) == len(small_count)
 
 
+def _one_cost_campaign():
+    """2 000 € of fees on three measured operations (1 000 engagements, 20 000
+    impressions), 450 € agreed with someone who has no operation yet, nothing paid."""
+    campaign = factories.make_campaign(name="Musée", budget_cents=500_000)
+    alice = factories.make_participant(campaign, stage="contracted", agreed_fee_cents=120_000)
+    bruno = factories.make_participant(campaign, stage="live", agreed_fee_cents=80_000)
+    factories.make_participant(campaign, stage="contracted", agreed_fee_cents=45_000)
+    factories.make_participant(campaign, stage="negotiating", proposed_fee_cents=30_000)
+    for who, platform, impressions, likes in ((alice, "instagram", 10_000, 500),
+                                              (alice, "tiktok", 5_000, 300),
+                                              (bruno, "instagram", 5_000, 200)):
+        factories.make_operation(who, platform=platform, status="published",
+                                 impressions=impressions, likes=likes)
+    return campaign
+
+
+def test_page_csv_and_json_share_one_cost(viewer_client, runner, db):
+    """Spent was 2 450 € while CPE and CPM used 2 000 €, with nothing paid."""
+    campaign = _one_cost_campaign()
+    text = _text(viewer_client.get(f"/campaigns/{campaign.id}/report"))
+    assert ("Committed (agreed fees) €2,450.00 Proposed, not agreed yet €300.00 Spent (paid) "
+            "€0.00 Cost used by the KPIs €2,450.00 of which not on an operation yet "
+            "€450.00") in text
+    assert "€2.45" in text and "€122.50" in text  # CPE 2 450 € / 1 000, CPM / 20 000 × 1 000
+    # Per platform: Instagram 600 + 800 €, TikTok 600 €, 450 € on no operation: 2 450 €.
+    assert re.search(r"Instagram 2 .*€1,400\.00 TikTok 1 .*€600\.00 Not on an operation "
+                     r"yet — .*€450\.00 Total 3 .*€2,450\.00", text)
+    viewer_client.user.locale = "fr"
+    db.session.commit()
+    body = viewer_client.get(f"/campaigns/{campaign.id}/report.csv").data.decode("utf-8-sig")
+    lines = body.splitlines()
+    header = lines[0].split(";")
+    total = dict(zip(header, lines[-5].split(";"), strict=True))
+    cost = next(name for name in header if name.startswith("Coût") and "KPI" in name)
+    assert total[cost] == "2450,00" and total["CPE"] == "2,45" and total["CPM"] == "122,50"
+    assert lines[-6].split(";")[header.index(cost)] == "450,00"  # not on an operation yet
+    assert [line.split(";")[1] for line in lines[-3:]] == ["2450,00", "0,00", "2450,00"]
+    data = json.loads(runner.invoke(args=["campaigns", "report", str(campaign.id),
+                                          "--json"]).output)
+    assert data["kpis"]["cost"] == data["budget"]["cost"] == 2450.0
+    assert data["kpis"]["cpe"] == 2.45 and data["kpis"]["cpm"] == 122.5
+    assert (data["budget"]["spent"], data["budget"]["not_on_an_operation"]) == (0.0, 450.0)
+
+
 # --- per operation --------------------------------------------------------------------
 
 def test_operations_on_demand_as_a_fragment_and_a_page(viewer_client, small):
@@ -195,9 +241,9 @@ def test_pdf_reads_back(viewer_client, small, tmp_path):
     assert response.headers["Cache-Control"] == "no-store"
     text = _pdf_text(response.data, tmp_path)
     for expected in ("Printemps vélo", "Cyclo Paris", "Key figures", "Reach",
-                     "Cost per engagement (CPE)", "25,000", "1,610", "€11.67", "Not met",
-                     "Per participant", "Ana Lopez", "Cléo Durand", "Budget", "€450.00",
-                     "TikTok"):
+                     "Cost per engagement (CPE)", "25,000", "1,610", "€16.67", "Not met",
+                     "Per participant", "Ana Lopez", "Cléo Durand", "Budget", "€500.00",
+                     "Spent (paid)", "Cost used by the KPIs", "TikTok"):
         assert expected in text, expected
     assert re.search(r"1 ?/ ?\d", text)  # page numbers
 
@@ -238,7 +284,10 @@ def test_csv_download(viewer_client, small):
     body = response.data.decode("utf-8")
     assert body.startswith("\ufeffOperation,Participant,")
     lines = body.strip().splitlines()
-    assert len(lines) == 1 + 5 + 1 and lines[-1].startswith("Total,")
+    # header, 5 operations, the total, a blank line, committed / spent / cost
+    assert len(lines) == 1 + 5 + 1 + 1 + 3 and lines[6].startswith("Total,")
+    assert lines[-3:] == ["Committed (agreed fees),500.00", "Spent (paid),0.00",
+                          "Cost used by the KPIs,500.00"]
 
 
 def test_csv_in_french_uses_semicolons(viewer_client, small, db):
@@ -247,7 +296,7 @@ def test_csv_in_french_uses_semicolons(viewer_client, small, db):
     body = viewer_client.get(f"/campaigns/{small.campaign.id}/report.csv").data.decode()
     header = body.splitlines()[0]
     assert header.count(";") == 25 and "," not in header.replace("(", "").replace(")", "")
-    assert ";450,00;" in body.splitlines()[-1]
+    assert ";500,00;" in body.splitlines()[6] and ";16,67;" in body.splitlines()[6]
 
 
 # --- access and hostile input ---------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from app.campaigns.report import output, service
+from app.campaigns.report import output, service, summary
 from app.campaigns.report import svg as report_svg
 from app.core.errors import NotFound
 from app.core.pdf import local_path
@@ -34,13 +34,14 @@ def test_headlines_check_targets_in_their_units(small):
                                         "cpe", "cpm", "emv", "roi", "conversions"]
     assert (lines["reach"].actual, lines["reach"].target, lines["reach"].met) == (
         25_000, 20_000, True)
-    # CPE: 0,23 € against a 0,50 € ceiling (targets are typed in currency units).
+    # CPE: 0,31 € against a 0,50 € ceiling (targets are typed in currency units).
     assert lines["cpe"].target == 50 and lines["cpe"].met is True
     assert lines["cpe"].lower_is_better
-    # CPM: 11,67 € over a 10 € ceiling.
-    assert lines["cpm"].actual == pytest.approx(1166.67, abs=0.01)
+    # CPM: 16,67 € over a 10 € ceiling.
+    assert lines["cpm"].actual == pytest.approx(1666.67, abs=0.01)
     assert lines["cpm"].met is False
-    assert lines["roi"].met is True and lines["engagement_rate_reach"].met is True
+    # ROI: 500 € of revenue for 500 € of cost is 0, under the target of 1.
+    assert lines["roi"].met is False and lines["engagement_rate_reach"].met is True
     # No conversion entered: the target cannot be judged yet.
     assert lines["conversions"].actual is None and lines["conversions"].met is None
     assert lines["emv"].target is None and lines["emv"].met is None
@@ -60,13 +61,17 @@ def test_non_finite_targets_are_ignored():
     assert all(line.target is None and line.met is None for line in lines)
 
 
-def test_budget_committed_proposed_and_spent(small):
+def test_budget_committed_proposed_spent_and_cost(small, db):
     budget = service.campaign_report(small.campaign.id).budget
     assert budget.budget_cents == 100_000
     assert budget.committed_cents == 50_000  # Ana 300 € + Ben 200 € agreed
     assert budget.proposed_cents == 10_000  # Cléo: proposed, not agreed
-    assert budget.spent_cents == 45_000
+    assert budget.spent_cents == 0  # nobody is marked as paid
+    assert budget.cost_cents == 50_000 and budget.unallocated_cents == 0
     assert budget.remaining_cents == 50_000 and not budget.over
+    small.ben.stage = "paid"
+    db.session.commit()
+    assert service.campaign_report(small.campaign.id).budget.spent_cents == 20_000
 
 
 def test_over_budget_when_committed_fees_exceed_it(db):
@@ -75,16 +80,17 @@ def test_over_budget_when_committed_fees_exceed_it(db):
     factories.make_participant(campaign, stage="declined", agreed_fee_cents=99_000)
     budget = service.campaign_report(campaign.id).budget
     assert budget.committed_cents == 15_000 and budget.over
-    assert budget.spent_cents == 15_000  # an agreed fee without operations still costs
+    assert budget.cost_cents == 15_000  # an agreed fee without operations still costs
+    assert budget.unallocated_cents == 15_000 and budget.spent_cents == 0
 
 
 def test_participants_rows_and_their_kpis(small):
     rows = {row.name: row for row in service.campaign_report(small.campaign.id).participants}
     ana, ben, cleo = rows["Ana Lopez"], rows["Ben Martin"], rows["Cléo Durand"]
     assert (ana.kpis.operations, ana.kpis.reach, ana.kpis.engagements) == (2, 23_000, 1_500)
-    assert ana.kpis.cost_cents == 25_000 and ana.kpis.emv_cents == 10_000
+    assert ana.kpis.cost_cents == 30_000 and ana.kpis.emv_cents == 10_000
     assert ana.kpis.engagement_rate_followers == pytest.approx(1500 / 60000)
-    assert ana.kpis.cpe_cents == pytest.approx(25000 / 1500)
+    assert ana.kpis.cpe_cents == pytest.approx(30000 / 1500)
     # Ben: every metric at zero on one operation, none on the other.
     assert (ben.kpis.reach, ben.kpis.engagements, ben.kpis.cost_cents) == (0, 0, 20_000)
     assert ben.kpis.engagement_rate_reach is None  # 0 / 0
@@ -189,14 +195,19 @@ def test_operations_page_is_constant_too(small, db, statements, grow):
 
 
 def test_json_for_the_cli(small):
-    data = service.as_json(service.campaign_report(small.campaign.id))
+    data = summary.as_json(service.campaign_report(small.campaign.id))
     assert data["campaign"]["name"] == "Printemps vélo" and data["campaign"]["participants"] == 3
-    assert data["kpis"]["reach"] == 25_000 and data["kpis"]["cost"] == 450.0
-    assert data["kpis"]["cpe"] == pytest.approx(0.23, abs=0.01)
-    assert data["budget"] == {"budget": 1000.0, "committed": 500.0, "proposed": 100.0,
-                              "spent": 450.0, "over_budget": False}
+    assert data["kpis"]["reach"] == 25_000 and data["kpis"]["cost"] == 500.0
+    assert data["kpis"]["cpe"] == 0.31  # 500 € / 1 610 engagements
+    budget = dict(data["budget"])
+    assert budget.pop("cost_rule").startswith("cost = each participant's agreed fee")
+    assert budget == {"budget": 1000.0, "committed": 500.0, "proposed": 100.0,
+                      "spent": 0.0, "cost": 500.0, "not_on_an_operation": 0.0,
+                      "remaining": 500.0, "over_budget": False}
+    assert [(p["name"], p["cost"]) for p in data["participants"]] == [
+        ("Ana Lopez", 300.0), ("Ben Martin", 200.0), ("Cléo Durand", None)]
     targets = {t["kpi"]: t for t in data["targets"]}
-    assert targets["cpe"] == {"kpi": "cpe", "target": 0.5, "actual": 0.23, "met": True}
+    assert targets["cpe"] == {"kpi": "cpe", "target": 0.5, "actual": 0.31, "met": True}
     assert targets["cpm"]["met"] is False and targets["conversions"]["met"] is None
     assert set(data["platforms"]) == {"instagram", "tiktok"}
     assert data["platforms"]["tiktok"]["emv"] is None
@@ -217,35 +228,42 @@ def _csv(campaign, delimiter=","):
 def test_csv_rows_per_operation_then_totals(small, app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         rows = _csv(small.campaign)
-    header, *operations, totals = rows
-    assert len(operations) == 5 and header[0] == "Operation" and header[-1] == "ROI"
+    header, *operations, totals, blank, committed, spent, cost = rows
+    assert len(operations) == 5 and header[0] == "Operation" and header[-1] == "ROI (%)"
     first = dict(zip(header, operations[0], strict=True))
-    # By date (published, else planned): op 1 first; its cost is its share of Ana's fee.
+    # By date (published, else planned): op 1 first; its cost is what op 2's typed cost
+    # leaves of Ana's fee (300 − 100 €).
     assert first["Participant"] == "Ana Lopez" and first["Platform"] == "Instagram"
     assert first["Published on"] == "2026-03-01" and first["Reach"] == "8000"
     assert first["Engagements"] == "500" and first["Cost (entered)"] == ""
-    assert first["Cost (counted)"] == "150.00" and first["EMV"] == "100.00"
-    assert first["ROI"] == "2.333333"
+    assert first["Cost used by the KPIs"] == "200.00" and first["EMV"] == "100.00"
+    assert first["ROI (%)"] == "150.00"  # (500 − 200) / 200
+    assert first["Engagement rate (by reach) (%)"] == "6.25"  # 500 / 8 000
     missing = dict(zip(header, operations[4], strict=True))  # op 4, 5 Mar: no metric
     assert missing["Reach"] == "" and missing["Engagements"] == ""
     total = dict(zip(header, totals, strict=True))
     assert total["Operation"] == "Total" and total["Reach"] == "25000"
     assert total["Likes"] == "1400" and total["Cost (entered)"] == "100.00"
-    assert total["Cost (counted)"] == "450.00" and total["CPM"] == "11.67"
+    assert total["Cost used by the KPIs"] == "500.00" and total["CPM"] == "16.67"
+    assert total["CPE"] == "0.31" and total["ROI (%)"] == "0.00"
+    assert blank == []
+    assert committed == ["Committed (agreed fees)", "500.00"]
+    assert spent == ["Spent (paid)", "0.00"] and cost == ["Cost used by the KPIs", "500.00"]
 
 
 def test_csv_french_uses_semicolons_and_decimal_commas(small, app):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         rows = _csv(small.campaign, ";")
-    total = rows[-1]
-    assert "450,00" in total and "11,67" in total
+    total = rows[-5]
+    assert total[0] == "Total" and "500,00" in total and "16,67" in total
+    assert "6,44" in total  # the engagement rate by reach, 1 610 / 25 000, as a percentage
 
 
 def test_csv_neutralises_formulas(db, app, small_campaign):
     built = small_campaign(ana_name='=HYPERLINK("http://evil.example","x")')
     with app.test_request_context(headers={"Accept-Language": "en"}):
         rows = _csv(built.campaign)
-    names = [row[1] for row in rows[1:-1]]
+    names = [row[1] for row in rows[1:-5]]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
 
