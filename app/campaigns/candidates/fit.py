@@ -5,23 +5,28 @@ The pool is the top POOL scores of the latest run among active people (not trash
 "do not contact"), read through the score index, so the page costs the same at 100 000
 influencers as at 100; the fit is then computed for that pool only, from the latest audience
 snapshot of each account, in a handful of bulk queries (accounts, shares, participants,
-community labels, platform rates).
+community labels, platform rates and fee floors).
+
+The fit (app/scoring/engine/fit.py documents the formula): per account, the geometric mean of
+its per-dimension shares on target, so a measured good match scores high. A targeted
+dimension an account's audience does not describe is estimated, never taken as a perfect
+match: its prior is the median of the pool's accounts that measure it — on the same platform
+when at least PRIOR_MIN_ACCOUNTS of them do, else on any — and the fit is badged "estimated".
+The priors are worked out over the whole pool before the fee filter, so the candidates page
+and the ambassador proposal give everyone the same fit.
 
 Accounts counted: those on the platforms in scope — the platform filter when one is chosen,
-else the campaign's target platforms, else all. A person's fit is the share of their counted
-real audience (followers × credibility) that is on target: effective reach / real audience.
+else the campaign's target platforms, else all. A person's fit is the mean of their accounts'
+fits weighted by real audience (followers × credibility); their effective reach is Σ
+followers × credibility × the joint share on target (the product of the shares, priors
+included): the target people they reach.
 
-Fee: the participant's agreed fee, else their proposed fee, when they are in the campaign;
-otherwise an estimate — one post per counted account valued at the platform CPM (admin
-settings, in euros) × followers / 1 000, i.e. what the audience's impressions are worth. No
-estimate (the fee is "unknown") when the campaign is not in euros or when a counted account's
-platform has no CPM: a partial sum would look cheaper than it is.
+Fees: fees.py (known, or estimated from the CPM with a floor per platform and tier).
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from app.campaigns.candidates import fees as candidate_fees
 from app.campaigns.report import rates as platform_rates
 from app.campaigns.service import split_codes
 from app.extensions import db
@@ -45,7 +51,17 @@ from app.models import (
 )
 from app.models.influencer import PLATFORMS
 from app.scoring import rescoring as scoring
-from app.scoring.engine.fit import Account, Fit, Target, audience_fit, effective_reach
+from app.scoring.engine.fit import (
+    PRIOR_MIN_ACCOUNTS,
+    Account,
+    Fit,
+    Target,
+    audience_fit,
+    effective_reach,
+    median_priors,
+    priors_for,
+    with_priors,
+)
 
 POOL = 2_000  # best scores whose fit is computed: bounds the page's work at any size
 COMMUNITY_CHOICES = 100  # largest communities offered in the filter
@@ -81,6 +97,7 @@ class Candidates:
     pool: int = 0  # people whose fit was computed
     capped: bool = False  # the pool was cut at POOL
     estimates: bool = True  # fee estimates possible (campaign in the rates' currency)
+    prior_accounts: int = PRIOR_MIN_ACCOUNTS  # measured accounts a platform's own prior needs
 
 
 class _Target(Target):
@@ -177,42 +194,60 @@ def _shares(ids: list[int], dimensions: list[str]) -> dict[int, dict[str, dict[s
     return shares
 
 
-def _person(accounts: list[tuple], shares, target: Target
+def _measured(accounts: dict[int, list[tuple]], shares, target: Target
+              ) -> tuple[dict[int, list[Fit]], dict[str | None, dict[str, float]]]:
+    """Each account's measured fit (influencer → one per account, in order) and the priors
+    of the unknown dimensions, from the pool's accounts that measure them."""
+    measured = {owner: [audience_fit(shares.get(account[0]), target) for account in mine]
+                for owner, mine in accounts.items()}
+    priors = median_priors((account[1], fit) for owner, mine in accounts.items()
+                           for account, fit in zip(mine, measured[owner], strict=True))
+    return measured, priors
+
+
+def _person(accounts: list[tuple], measured: list[Fit], priors, target: Target
             ) -> tuple[Fit, float, int, tuple[str, ...]]:
-    fits = [(audience_fit(shares.get(account_id), target), followers, credibility)
-            for account_id, _platform, followers, credibility in accounts]
+    fits = [(with_priors(fit, priors_for(priors, platform)), followers, credibility)
+            for (_id, platform, followers, credibility), fit in
+            zip(accounts, measured, strict=True)]
     reach = effective_reach(Account(followers, credibility, fit) for fit, followers, credibility
                             in fits)
     followers = sum(f for _fit, f, _c in fits if isinstance(f, int) and f > 0)
     platforms = tuple(dict.fromkeys(a[1] for a in accounts))
+    if not fits:  # no account in scope: the priors across platforms
+        return audience_fit(None, target, priors_for(priors, None)), reach, followers, platforms
     return _combined(fits, target), reach, followers, platforms
+
+
+def _weighted(pairs: list[tuple[float, float]]) -> float:
+    return sum(value * w for value, w in pairs) / sum(w for _v, w in pairs)
 
 
 def _combined(fits: list[tuple[Fit, int | None, float | None]], target: Target) -> Fit:
     """A person's fit over their accounts, each weighted by its real audience (followers ×
-    credibility; equal weights when none is known): the value is then effective reach /
-    real audience. A dimension is flagged unknown when any weighed account lacks it."""
-    if not fits:
-        return audience_fit(None, target)
+    credibility; equal weights when none is known): `joint` is then effective reach / real
+    audience. A dimension is estimated when any weighed account lacks it; its prior shown is
+    the weighted mean of those accounts' priors."""
     if len(fits) == 1:  # most people: the account's own fit
         return fits[0][0]
     weights = [effective_reach([Account(followers, credibility, 1.0)])
                for _fit, followers, credibility in fits]
     if not any(weights):
         weights = [1.0] * len(fits)
-    total = sum(weights)
-    value = sum(w * fit.value for (fit, _f, _c), w in zip(fits, weights, strict=True)) / total
+    weighed = [(fit, w) for (fit, _f, _c), w in zip(fits, weights, strict=True) if w > 0]
     factors: dict[str, float] = {}
-    unknown: list[str] = []
+    priors: dict[str, float] = {}
     for dimension in target.dimensions():
-        known = [(fit.factors[dimension], w) for (fit, _f, _c), w in
-                 zip(fits, weights, strict=True) if w > 0 and dimension in fit.factors]
-        if any(w > 0 and dimension in fit.unknown for (fit, _f, _c), w in
-               zip(fits, weights, strict=True)):
-            unknown.append(dimension)
+        known = [(fit.factors[dimension], w) for fit, w in weighed if dimension in fit.factors]
+        guessed = [(fit.priors[dimension], w) for fit, w in weighed if dimension in fit.priors]
         if known:
-            factors[dimension] = sum(f * w for f, w in known) / sum(w for _f, w in known)
-    return Fit(value=min(1.0, max(0.0, value)), factors=factors, unknown=tuple(unknown))
+            factors[dimension] = _weighted(known)
+        if guessed:
+            priors[dimension] = _weighted(guessed)
+    value = _weighted([(fit.value, w) for fit, w in weighed])
+    joint = _weighted([(fit.joint, w) for fit, w in weighed])
+    return Fit(value=min(1.0, max(0.0, value)), factors=factors, unknown=tuple(priors),
+               priors=priors, joint=min(1.0, max(0.0, joint)))
 
 
 def _participants(campaign: Campaign, ids: list[int]) -> dict[int, tuple]:
@@ -224,48 +259,12 @@ def _participants(campaign: Campaign, ids: list[int]) -> dict[int, tuple]:
     return {owner: (stage, proposed, agreed) for owner, stage, proposed, agreed in rows}
 
 
-def estimate_fee(accounts: list[tuple[str, int | None]], rates: dict[str, int]) -> int | None:
-    """One post per account at its platform's CPM × followers / 1 000, in cents rounded up;
-    None when an account with followers has no CPM or nobody has followers."""
-    total, anyone = 0.0, False
-    for platform, followers in accounts:
-        if not followers or followers <= 0:
-            continue
-        if platform not in rates:
-            return None
-        anyone = True
-        total += rates[platform] * followers / 1000
-    cents = math.ceil(total)
-    return cents if anyone and cents > 0 else None
-
-
-def _fee(joined: tuple | None, accounts: list[tuple], rates: dict[str, int] | None
-         ) -> tuple[int | None, str]:
-    if joined is not None:
-        _stage, proposed, agreed = joined
-        if agreed is not None:
-            return agreed, "agreed"
-        if proposed is not None:
-            return proposed, "proposed"
-    if rates is not None:
-        cents = estimate_fee([(a[1], a[2]) for a in accounts], rates)
-        if cents is not None:
-            return cents, "estimate"
-    return None, "unknown"
-
-
 def estimated_fees(campaign: Campaign, ids: list[int]) -> dict[int, int]:
-    """influencer → their fee estimate (one post per account on the campaign's platforms at
-    the platform CPM, as the candidates page estimates it), for those it can estimate."""
-    if campaign.currency != platform_rates.RATE_CURRENCY or not ids:
+    """influencer → their fee estimate (one post per account on the campaign's platforms, as
+    the candidates page estimates it), for those it can estimate."""
+    if not ids:
         return {}
-    rates = platform_rates.current_rates()
-    found = {}
-    for owner, accounts in _accounts(ids, scope_platforms(campaign)).items():
-        cents = estimate_fee([(a[1], a[2]) for a in accounts], rates)
-        if cents is not None:
-            found[owner] = cents
-    return found
+    return candidate_fees.estimated_fees(campaign, _accounts(ids, scope_platforms(campaign)))
 
 
 # --- the list ------------------------------------------------------------------------------
@@ -293,11 +292,12 @@ def candidates(campaign: Campaign, *, platform: str | None = None, community: in
         select(Community.number, Community.label).where(
             Community.run_id == run.id,
             Community.number.in_({row[3] for row in pool if row[3] is not None}))).all())
-    rates = platform_rates.current_rates() if result.estimates else None
+    measured, priors = _measured(accounts, shares, target)
+    pricing = candidate_fees.current_pricing() if result.estimates else None
     for ident, name, score, number in pool:
         mine = accounts.get(ident, [])
-        fit, reach, followers, counted = _person(mine, shares, target)
-        fee, source = _fee(joined.get(ident), mine, rates)
+        fit, reach, followers, counted = _person(mine, measured.get(ident, []), priors, target)
+        fee, source = candidate_fees.fee_of(joined.get(ident), mine, pricing)
         if max_fee_cents is not None and (fee is None or fee > max_fee_cents):
             continue
         result.items.append(Candidate(

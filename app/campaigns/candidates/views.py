@@ -1,5 +1,6 @@
 """Campaign views: the candidates ranked by score × audience fit, the proposal of
-ambassadors for a budget, and adding the chosen ones as shortlisted participants.
+ambassadors for a budget, and adding the chosen ones as shortlisted participants — with the
+fee estimate the page showed as their proposed fee only when the user ticks so.
 
 The work is in fit.py and ambassadors.py beside this module; both pages are GET forms (they
 compute, they change nothing), so viewers may read them; adding is a POST for members and
@@ -9,10 +10,12 @@ above.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.campaigns.blueprint import bp, campaign_or_404
 from app.campaigns.candidates import ambassadors as proposals
+from app.campaigns.candidates import fees as candidate_fees
 from app.campaigns.candidates import fit as campaign_fit
 from app.campaigns.candidates.forms import DEFAULT_COUNT, AmbassadorForm, CandidateFilterForm
 from app.campaigns.participants import service as participant_service
@@ -89,15 +92,33 @@ def add_candidates(campaign_id: int):
     field = "all_ids" if request.form.get("every") else "ids"
     ids = influencer_bulk.parse_ids(request.form.getlist(field))
     try:
-        # Their CPM estimate over the campaign's platforms becomes their proposed fee,
-        # computed again here: nothing about money is taken from the form.
-        result = participant_service.add_influencers(
-            campaign, ids, current_user, proposed=campaign_fit.estimated_fees(campaign, ids))
+        proposed, changed = _confirmed_fees(campaign, ids)
+        result = participant_service.add_influencers(campaign, ids, current_user,
+                                                     proposed=proposed)
     except ServiceError as error:
         flash(str(error), "error")
     else:
         report_added(result)
+        if changed:
+            flash(ngettext(
+                "The estimate of %(num)d person changed since the page was shown: their "
+                "proposed fee was left empty.",
+                "The estimates of %(num)d people changed since the page was shown: their "
+                "proposed fees were left empty.", changed), "warning")
     if request.form.get("back") == "participants":
         return redirect(url_for("campaigns.participants", campaign_id=campaign.id))
     kept = {name: request.form[name][:40] for name in RETURN_ARGS if request.form.get(name)}
     return redirect(url_for("campaigns.candidates", campaign_id=campaign.id, **kept))
+
+
+def _confirmed_fees(campaign, ids: list[int]) -> tuple[dict[int, int], int]:
+    """The estimates the user chose to keep as proposed fees ("use_estimates" ticked): each
+    computed again here and written only if it is the amount the page showed (`fee_<id>`)."""
+    if not request.form.get("use_estimates"):
+        return {}, 0
+    shown = {}
+    for ident in ids:
+        typed = request.form.get(f"fee_{ident}", "")
+        if typed.isascii() and typed.isdigit() and len(typed) <= 12:
+            shown[ident] = int(typed)
+    return candidate_fees.confirmed(campaign_fit.estimated_fees(campaign, ids), shown)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.campaigns.candidates import ambassadors
+from app.campaigns.candidates.fit import candidates
 from app.core.errors import ServiceError
 from app.extensions import db
 from tests import factories
@@ -72,6 +73,27 @@ def test_participants_and_unknown_fees_are_not_proposed(trio, scored):
     assert proposal.pool == 3 and proposal.selectable == 2
 
 
+def test_the_proposal_uses_the_candidates_fit(db, english, scored):
+    """Same fit as the candidates page: a person without audience data is estimated at the
+    others' median (here 50 % French), not counted as 100 % on target, so the measured
+    90 % French one is the better buy at the same fee."""
+    make_platform_rates(instagram=CPM)
+    unknown = make_person("Ana", ("instagram", 10_000, None, None))
+    good = make_person("Ben", ("instagram", 10_000, None, {"country": {"FR": 0.9}}))
+    others = [make_person(name, ("instagram", 10_000, None, {"country": {"FR": share}}))
+              for name, share in (("Cleo", 0.3), ("Dora", 0.5))]
+    scored({unknown: (95.0, 1), good: (60.0, 2), others[0]: (50.0, 3), others[1]: (40.0, 4)})
+    campaign = factories.make_campaign(target_countries="FR")
+    proposal = ambassadors.propose(campaign, 10_000, 1)
+    assert _names(proposal) == ["Ben"] and proposal.reach == pytest.approx(9_000)
+    fits = {c.name: c for c in candidates(campaign).items}
+    assert fits["Ana"].fit.estimated and fits["Ana"].reach == pytest.approx(5_000)
+    assert proposal.picks[0].candidate == fits["Ben"]
+    everyone = ambassadors.propose(campaign, 40_000, 4)
+    assert {p.candidate.name: p.candidate.fit for p in everyone.picks} == {
+        name: c.fit for name, c in fits.items()}
+
+
 def test_same_input_same_proposal(trio):
     make_relationship(trio["b"], trio["a"], "follows")
     make_relationship(trio["c"], trio["b"], "mentions")
@@ -82,8 +104,6 @@ def test_same_input_same_proposal(trio):
 
 
 def test_relay_graph_maps_ids_to_the_pool_order(trio):
-    from app.campaigns.candidates.fit import candidates
-
     make_relationship(trio["c"], trio["a"], "reposts")
     make_relationship(trio["a"], trio["b"], "collaborated")  # both ways
     people = candidates(trio["campaign"]).items  # Ana, Ben, Cleo by score

@@ -3,6 +3,8 @@ reaches and fees are computed by hand."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from app.campaigns.candidates import fit as campaign_fit
@@ -49,21 +51,31 @@ def test_fit_reach_and_rank_by_hand(world):
     found = _by_name(result)
     assert set(found) == {"Alice", "Bruno", "Silent"}  # active and scored only
     alice, bruno, silent = found["Alice"], found["Bruno"], found["Silent"]
-    assert alice.fit.value == pytest.approx(0.15)
+    # Alice, fully measured: the fit is the geometric mean, the joint share the product.
     assert alice.fit.factors == pytest.approx({"country": 0.5, "gender": 0.6, "age": 0.5})
-    assert alice.fit.unknown == ()
+    assert alice.fit.value == pytest.approx(0.15 ** (1 / 3))
+    assert alice.fit.joint == pytest.approx(0.15)
+    assert alice.fit.unknown == () and not alice.fit.estimated
     assert alice.reach == pytest.approx(10_000 * 0.8 * 0.15)  # 1 200
-    # Bruno: 1 000 × 1 × 1 + 3 000 × 0.5 × 0.1 = 1 150 target people out of 2 500 real.
-    assert bruno.reach == pytest.approx(1_150)
-    assert bruno.fit.value == pytest.approx(1_150 / 2_500)
-    assert set(bruno.fit.unknown) == {"gender", "age"}
+    # Priors: the medians of the measured accounts (fewer than 5 per platform: all of them):
+    # country of 0.5, 1.0, 0.2 → 0.5; gender of 0.6, 0.5 → 0.55; age of 0.5, 1.0 → 0.75.
+    # Bruno's Instagram measures countries only: 1.0 × 0.55 × 0.75 = 0.4125 on target;
+    # his TikTok 0.2 × 0.5 × 1.0 = 0.1. Reach 1 000 × 0.4125 + 3 000 × 0.5 × 0.1 = 562.5.
+    assert bruno.reach == pytest.approx(562.5)
+    assert bruno.fit.joint == pytest.approx(562.5 / 2_500)
+    instagram, tiktok = 0.4125 ** (1 / 3), 0.1 ** (1 / 3)
+    assert bruno.fit.value == pytest.approx((1_000 * instagram + 1_500 * tiktok) / 2_500)
+    assert bruno.fit.estimated and set(bruno.fit.unknown) == {"gender", "age"}
+    assert bruno.fit.priors == pytest.approx({"gender": 0.55, "age": 0.75})
     # Factors weighted by real audience: country (1 000 × 1 + 1 500 × 0.2) / 2 500.
     assert bruno.fit.factors["country"] == pytest.approx(0.52)
     assert bruno.fit.factors["gender"] == pytest.approx(0.5)  # the only account that knows
-    # No audience data at all: every targeted dimension unknown, fit neutral.
-    assert silent.fit.value == 1.0 and set(silent.fit.unknown) == {"country", "gender", "age"}
-    # Rank by score × fit: Bruno 50 × 0.46 = 23 > Alice 80 × 0.15 = 12 > Silent 10 × 1.
-    assert [c.name for c in result.items] == ["Bruno", "Alice", "Silent"]
+    # No audience data at all: every targeted dimension estimated, never a perfect match.
+    assert silent.fit.estimated and set(silent.fit.unknown) == {"country", "gender", "age"}
+    assert silent.fit.value == pytest.approx((0.5 * 0.55 * 0.75) ** (1 / 3))
+    assert silent.reach == pytest.approx(500 * 0.5 * 0.55 * 0.75)
+    # Rank by score × fit: Alice 80 × 0.53 = 42.5 > Bruno 50 × 0.58 = 28.8 > Silent 10 × 0.59.
+    assert [c.name for c in result.items] == ["Alice", "Bruno", "Silent"]
     assert alice.community_label == "beauté" and bruno.community_label == "Community 2"
 
 
@@ -73,11 +85,12 @@ def test_target_platforms_count_only_those_accounts(world):
     result = campaign_fit.candidates(world["campaign"])
     assert [c.name for c in result.items] == ["Bruno"]  # nobody else is on TikTok
     bruno = result.items[0]
-    assert bruno.reach == pytest.approx(150) and bruno.fit.value == pytest.approx(0.1)
+    assert bruno.reach == pytest.approx(150) and bruno.fit.joint == pytest.approx(0.1)
     assert bruno.platforms == ("tiktok",) and bruno.followers == 3_000
-    # The platform filter overrides the campaign's platforms.
+    # The platform filter overrides the campaign's platforms; on Instagram the priors are
+    # Alice's (the only measured gender and age there): 1.0 × 0.6 × 0.5.
     on_instagram = campaign_fit.candidates(world["campaign"], platform="instagram")
-    assert _by_name(on_instagram)["Bruno"].reach == pytest.approx(1_000)
+    assert _by_name(on_instagram)["Bruno"].reach == pytest.approx(1_000 * 0.3)
 
 
 def test_no_target_is_neutral(world):
@@ -139,7 +152,7 @@ def test_statements_do_not_grow_with_people(world, count_statements, scored):
 
     db.session.refresh(campaign)  # counted: the loading, not the campaign's refresh
     few = count_statements(load)
-    assert few <= 7
+    assert few <= 8  # run, pool, accounts, shares, participants, labels, rates, floors
     extras = {make_person(f"Extra {i}", ("instagram", 100 + i, 0.9, A_SHARES),
                           ("tiktok", 50, None, B_TIKTOK)): (20.0 + i, 3 + i % 2)
               for i in range(15)}
@@ -150,9 +163,44 @@ def test_statements_do_not_grow_with_people(world, count_statements, scored):
     assert count_statements(load) == few
 
 
-def test_hand_fee_estimate():
-    assert campaign_fit.estimate_fee([("instagram", 12_345)], {"instagram": 1_000}) == 12_345
-    assert campaign_fit.estimate_fee([("instagram", 1)], {"instagram": 1}) == 1  # rounded up
-    assert campaign_fit.estimate_fee([("x", 10), ("instagram", 0)], {"x": 0}) is None
-    assert campaign_fit.estimate_fee([], {"x": 100}) is None
-    assert campaign_fit.estimate_fee([("x", 10), ("blog", 5)], {"x": 100}) is None
+# The museum campaign of the report: women, France, aged 25-44.
+MEASURED = {"gender": {"female": 0.70, "male": 0.30}, "country": {"FR": 0.78, "BE": 0.22},
+            "age": {"18-24": 0.20, "25-34": 0.40, "35-44": 0.22, "45-54": 0.18}}
+
+
+def _audience(women: float, france: float, aged: float) -> dict:
+    return {"gender": {"female": women, "male": 1 - women},
+            "country": {"FR": france, "US": 1 - france},
+            "age": {"25-34": aged, "55-64": 1 - aged}}
+
+
+def test_unknown_is_not_a_perfect_match(db, english, scored):
+    """Twelve people without audience data, scored higher, once ranked first at "100 %";
+    the person measured at 70 % women, 78 % France, 62 % aged 25-44 now ranks above them,
+    and they are estimated at the typical fit of the measured candidates."""
+    measured = make_person("Mesurée", ("instagram", 12_000, 0.9, MEASURED))
+    others = [make_person(f"Other {i}", ("instagram", 8_000, 0.9, _audience(*shares)))
+              for i, shares in enumerate([(0.5, 0.4, 0.3), (0.45, 0.3, 0.35), (0.55, 0.6, 0.4)])]
+    silent = [make_person(f"Silent {i:02d}", ("instagram", 20_000, None, None))
+              for i in range(12)]
+    scored({measured: (60.0, 1), **{p: (50.0, 1) for p in others},
+            **{p: (70.0 + i, 1) for i, p in enumerate(silent)}})
+    campaign = factories.make_campaign(target_gender="female", target_countries="FR",
+                                       target_age_bands="25-34,35-44")
+    result = campaign_fit.candidates(campaign)
+    found = _by_name(result)
+    her = found["Mesurée"]
+    assert her.fit.value == pytest.approx((0.70 * 0.78 * 0.62) ** (1 / 3))  # 69.7 %
+    assert not her.fit.estimated
+    assert result.items[0].name == "Mesurée"  # 60 × 0.697 = 41.8, above every silent one
+    # The priors: the medians of the four measured (fewer than 5 per platform: overall).
+    priors = {"gender": (0.5 + 0.55) / 2, "country": (0.4 + 0.6) / 2,
+              "age": (0.35 + 0.4) / 2}
+    for person in silent:
+        fit = found[person.display_name].fit
+        assert fit.estimated and set(fit.unknown) == {"gender", "country", "age"}
+        assert fit.priors == pytest.approx(priors)
+        assert fit.value == pytest.approx(math.prod(priors.values()) ** (1 / 3))
+        assert fit.value < 0.5 and found[person.display_name].reach == pytest.approx(
+            20_000 * math.prod(priors.values()))
+    assert [c.name for c in result.items[1:13]] == [f"Silent {i:02d}" for i in range(11, -1, -1)]

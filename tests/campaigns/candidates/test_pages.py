@@ -54,9 +54,15 @@ def names_in_order(page: str) -> list[str]:
 
 def test_candidates_ranked_by_score_times_fit(viewer_client, world):
     page = text(viewer_client.get(url(world["campaign"], "/candidates")))
-    # Mid 70 × 100 % = 70 > Big 90 × 50 % = 45 > Small 40 × 50 % = 20 > Odd 30 × 1 (unknown)
-    assert names_in_order(page) == ["Mid Level", "Big Star", "Odd Blog", "Small Fry"]
-    assert "unknown for at least one account, counted as neutral" in page  # Odd's fit
+    # Mid 70 × 100 % = 70 > Big 90 × 50 % = 45 > Small 40 × 50 % = 20 > Odd 30 × 50 % = 15:
+    # Odd Blog has no audience data, estimated at the median of the others (50 % French).
+    assert names_in_order(page) == ["Mid Level", "Big Star", "Small Fry", "Odd Blog"]
+    odd = page[page.index(f'id="candidate-{world["odd"].id}"'):]
+    odd = odd[:odd.index("</tr>")]
+    assert "<summary>50% " in odd and 'class="fit-estimated"' in odd
+    assert "Countries: 50%, estimated: not measured, typical of the other candidates" in odd
+    assert page.count('class="fit-estimated"') == 1  # the measured ones are not estimated
+    assert "the median of the candidates whose data gives it" in page
     assert "Community 2" in page and "mode" in page
     assert 'name="ids"' not in page and "Add the selected" not in page  # viewers read only
 
@@ -94,19 +100,49 @@ def test_member_adds_the_selected_and_keeps_the_filters(member_client, world):
     assert page.count("In the campaign") == 2  # the marker replaces their checkbox
 
 
-def test_added_candidates_take_their_estimated_fee_as_proposed(member_client, world):
-    """The fee the page showed (CPM estimate) becomes the proposed fee, so the campaign's
-    budget counts them; without an estimate (a blog, no CPM) it stays empty."""
-    campaign = world["campaign"]
-    member_client.post(url(campaign, "/candidates/add"), data={
-        "ids": [world["mid"].id, world["odd"].id], "proposed_fee_cents": "1"})
+def proposed_fees(campaign) -> dict[int, int | None]:
     db.session.expire_all()
-    fees = dict(db.session.execute(select(Participant.influencer_id,
+    return dict(db.session.execute(select(Participant.influencer_id,
                                           Participant.proposed_fee_cents)
                                    .where(Participant.campaign_id == campaign.id)).all())
-    assert fees == {world["mid"].id: 6_000, world["odd"].id: None}
+
+
+def test_estimates_are_not_proposed_fees_unless_confirmed(member_client, world):
+    """Adding people leaves their proposed fee empty: the page's estimate is a guide."""
+    campaign = world["campaign"]
+    page = text(member_client.get(url(campaign, "/candidates")))
+    assert 'name="use_estimates" value="1">' in page  # offered, not ticked
+    assert "Use the estimated fee (≈) as their proposed fee" in page
+    assert f'name="fee_{world["mid"].id}" value="6000"' in page  # the amount shown
+    assert "≈ €60.00" in page
+    member_client.post(url(campaign, "/candidates/add"), data={
+        "ids": [world["mid"].id, world["odd"].id], f"fee_{world['mid'].id}": "6000",
+        "proposed_fee_cents": "1"})
+    assert proposed_fees(campaign) == {world["mid"].id: None, world["odd"].id: None}
+    page = text(member_client.get(url(campaign, "/candidates")))
+    assert 'class="fee-source fee-proposed"' not in page
+
+
+def test_confirmed_estimates_become_proposed_fees(member_client, world):
+    """Ticked, the amount the page showed is kept (computed again, never taken from the
+    form); without an estimate (a blog, no CPM) it stays empty."""
+    campaign = world["campaign"]
+    member_client.post(url(campaign, "/candidates/add"), data={
+        "ids": [world["mid"].id, world["odd"].id], "use_estimates": "1",
+        f"fee_{world['mid'].id}": "6000", f"fee_{world['odd'].id}": "1"})
+    assert proposed_fees(campaign) == {world["mid"].id: 6_000, world["odd"].id: None}
     page = text(member_client.get(url(campaign, "/candidates")))
     assert page.count('class="fee-source fee-proposed"') == 1  # Mid's fee, now proposed
+
+
+def test_an_estimate_changed_since_shown_is_not_kept(member_client, world):
+    campaign = world["campaign"]
+    response = member_client.post(url(campaign, "/candidates/add"), data={
+        "ids": [world["mid"].id, world["small"].id], "use_estimates": "1",
+        f"fee_{world['mid'].id}": "5000", f"fee_{world['small'].id}": "2000"},
+        follow_redirects=True)
+    assert proposed_fees(campaign) == {world["mid"].id: None, world["small"].id: 2_000}
+    assert "The estimate of 1 person changed since the page was shown" in text(response)
 
 
 def test_viewer_cannot_add(viewer_client, world):
@@ -169,11 +205,14 @@ def test_proposal_within_budget_then_add_all(member_client, world):
     assert picked == ["Big Star", "Small Fry"]
     assert "ambassador-chart-data" in page and "js/ambassadors.js" in page
     assert "€220.00" in page  # cumulative cost, within the 250 € budget
+    assert 'name="use_estimates" value="1">' in page  # offered, not ticked
+    assert f'name="fee_{world["big"].id}" value="20000"' in page
     ids = re.findall(r'name="all_ids" value="(\d+)"', page)
     added = member_client.post(url(campaign, "/candidates/add"),
                                data={"all_ids": ids, "every": "1", "back": "participants"})
     assert added.headers["Location"].endswith(f"/campaigns/{campaign.id}/participants")
     assert participants(campaign) == {world["big"].id, world["small"].id}
+    assert set(proposed_fees(campaign).values()) == {None}  # estimates not confirmed
 
 
 def test_add_only_the_checked_picks(member_client, world):
@@ -231,8 +270,9 @@ def test_hostile_queries_never_break(member_client, world, fee, platform, commun
                                  query_string={"budget": budget, "max_count": count})
     assert response.status_code in (200, 400)
     response = member_client.post(url(world["campaign"], "/candidates/add"), data={
-        "ids": [fee, page], "all_ids": [count], "every": budget, "back": platform,
-        "max_fee": fee, "community": community})
+        "ids": [fee, page, str(world["mid"].id)], "all_ids": [count], "every": budget,
+        "back": platform, "max_fee": fee, "community": community, "use_estimates": count,
+        f"fee_{world['mid'].id}": page})
     assert response.status_code == (
         400 if nul(fee, platform, community, page, budget, count) else 302)
     db.session.rollback()
