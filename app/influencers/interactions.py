@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.core.audit import acting_as, acting_user_id
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
+from app.i18n import formats
 from app.models import Influencer, Interaction, User
 from app.models.base import utcnow
 from app.models.influencer import INTERACTION_KINDS
@@ -30,6 +31,20 @@ def timeline(influencer: Influencer) -> list[Interaction]:
     ))
 
 
+def occurred_day(moment: datetime) -> date:
+    """The day of an interaction as the team wrote it: in the server's zone, as the form's
+    date.today() is (a call at 00:30 in Paris is on that day, not the day before in UTC)."""
+    return moment.astimezone().date() if moment.tzinfo else moment.date()
+
+
+def follow_up_problem(occurred_on: date | None, follow_up_on: date | None) -> str | None:
+    """A follow-up comes after what it follows: the same day at the earliest."""
+    if occurred_on is None or follow_up_on is None or follow_up_on >= occurred_on:
+        return None
+    return _("The follow-up date cannot be before the interaction (%(day)s).",
+             day=formats.day(occurred_on, "long"))
+
+
 def add_interaction(influencer: Influencer, kind: str, summary: str,
                     occurred_at: datetime | None = None, follow_up_on: date | None = None,
                     user: User | None = None) -> Interaction:
@@ -37,9 +52,13 @@ def add_interaction(influencer: Influencer, kind: str, summary: str,
         raise ServiceError(_("Unknown kind of interaction."))
     if kind in OUTREACH_KINDS and influencer.status == "do_not_contact":
         raise ServiceError(_("This person must not be contacted: only notes can be added."))
+    occurred_at = occurred_at or utcnow()
+    problem = follow_up_problem(occurred_day(occurred_at), follow_up_on)
+    if problem:
+        raise ServiceError(problem)
     interaction = Interaction(
         influencer_id=influencer.id, user_id=user.id if user else None, kind=kind,
-        summary=summary.strip(), occurred_at=occurred_at or utcnow(),
+        summary=summary.strip(), occurred_at=occurred_at,
         follow_up_on=follow_up_on,
     )
     db.session.add(interaction)

@@ -136,6 +136,22 @@ def test_not_scheduled_operations_are_listed_below(viewer_client):
     assert "Every operation has a date." in page
 
 
+def test_a_published_operation_shows_on_its_publication_date(viewer_client):
+    participant = make_participant()
+    late = make_operation(participant=participant, status="published",
+                          planned_on=date(2026, 11, 3), published_on=date(2026, 11, 18))
+    undated = make_operation(participant=participant, status="published",
+                             published_on=date(2026, 11, 19))
+    planned_week = _grid(_page(viewer_client, view="week", date="2026-11-03"))
+    published_week = _grid(_page(viewer_client, view="week", date="2026-11-18"))
+    assert _chip(late) not in planned_week and _chip(late) in published_week
+    assert _chip(undated) in published_week
+    page = _page(viewer_client, view="month", date="2026-11-01")
+    assert _chip(undated) not in _unscheduled(page)
+    cells = {cell.split("date=", 1)[1][:10]: cell for cell in _grid(page).split("<td")[1:]}
+    assert _chip(late) in cells["2026-11-18"] and _chip(late) not in cells["2026-11-03"]
+
+
 def test_trashed_campaigns_stay_out(viewer_client):
     operation = make_operation(planned_on=date(2026, 11, 3))
     operation.campaign.deleted_at = operation.created_at

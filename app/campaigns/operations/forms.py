@@ -38,7 +38,8 @@ def _any(group: str, codes) -> list[tuple[str, str]]:
 class OperationForm(VersionedForm):
     participant_id = SelectField(_l("Participant"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), default="post")
-    platform = SelectField(_l("Platform"), validators=[Optional()])
+    # Checked by the service, which says which platforms the campaign has.
+    platform = SelectField(_l("Platform"), validators=[Optional()], validate_choice=False)
     planned_on = DateField(_l("Planned for"), validators=[Optional(), _in_range])
     brief = TextAreaField(_l("Brief"), filters=_STRIP,
                           validators=[Optional(), Length(max=TEXT_MAX["brief"])],
@@ -51,14 +52,16 @@ class OperationForm(VersionedForm):
 
     FIELDS = ("participant_id", "kind", "platform", "planned_on", "brief", "caption")
 
-    def __init__(self, *args, participants=(), **kwargs) -> None:
+    def __init__(self, *args, participants=(), platforms=PLATFORMS, **kwargs) -> None:
+        """`platforms`: the campaign's (service.platform_choices), checked here and again
+        by the service."""
         super().__init__(*args, **kwargs)
         self.participant_id.choices = [("", "—")] + [
             (str(p.id), p.name + (f" ({label('platform', p.main_platform)})"
                                   if p.main_platform else "")) for p in participants]
         self.kind.choices = choices("operation_kind", OPERATION_KINDS)
         self.platform.choices = [("", str(_l("The participant's main platform")))] + choices(
-            "platform", PLATFORMS)
+            "platform", platforms)
 
     def values(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}

@@ -1,6 +1,7 @@
 """Operations read in bulk: a campaign's operations tab, the approval queues and the
 editorial calendar across campaigns. Each page is a fixed number of queries, whatever the
-number of operations (the calendar reads its visible range in one, on ix_operation_calendar).
+number of operations (the calendar reads its visible range in one, on ix_operation_calendar;
+a published operation sits on the day it was published, not the day it was planned for).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.campaigns.operations.service import FIRST_DAY, LAST_DAY
+from app.collation import sort_key
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.models import Campaign, Influencer, Operation, Participant
@@ -46,7 +48,7 @@ def list_operations(campaign_id: int, filters: dict[str, str], sort: str, page: 
         "date": [Operation.planned_on],
         "status": [_status_order(), Operation.planned_on],
         "platform": [Operation.platform, Operation.planned_on],
-        "participant": [func.lower(Influencer.display_name), Operation.planned_on],
+        "participant": [Influencer.sort_name, Operation.planned_on],
     }.get(sort.lstrip("-"), [Operation.planned_on])
     order = [Operation.planned_on.is_(None)]
     order += [k.desc() if descending else k.asc() for k in keys]
@@ -71,9 +73,11 @@ def _queue(status: str):
 
 
 def approval_queue(page: int, size: int) -> Page:
-    """Operations waiting for a manager, oldest submission first."""
-    stmt = _queue("submitted").order_by(Operation.submitted_at.is_(None),
-                                        Operation.submitted_at, Operation.id)
+    """Operations waiting for a manager, oldest first, as the page says: by the time they
+    were submitted; one whose submission time is unknown (seeded, or submitted before it
+    was recorded) by the time it was created, never after everything else."""
+    waiting_since = func.coalesce(Operation.submitted_at, Operation.created_at)
+    stmt = _queue("submitted").order_by(waiting_since, Operation.id)
     return paginate(stmt, page, size, {"list": "approve"}, scalars=False)
 
 
@@ -131,9 +135,20 @@ def calendar_range(view: str, anchor: date) -> CalendarRange:
     return CalendarRange(view, anchor, start, end, previous, following, weeks)
 
 
+def _published():
+    """Published with a date: such an operation sits on the day it went out."""
+    return and_(Operation.status == "published", Operation.published_on.is_not(None))
+
+
+def _calendar_day():
+    """The day the calendar shows an operation on: published on, else planned for."""
+    return case((_published(), Operation.published_on), else_=Operation.planned_on)
+
+
 def _calendar_select(filters: dict[str, Any]):
     stmt = (select(Operation.id, Operation.campaign_id, Operation.kind, Operation.platform,
-                   Operation.status, Operation.planned_on,
+                   Operation.status, Operation.planned_on, Operation.published_on,
+                   _calendar_day().label("day"),
                    Influencer.display_name.label("influencer"),
                    Campaign.name.label("campaign"))
             .join(Campaign, Campaign.id == Operation.campaign_id)
@@ -150,8 +165,9 @@ def _calendar_select(filters: dict[str, Any]):
     if filters.get("owner"):
         stmt = stmt.where(Influencer.owner_id == filters["owner"])
     if filters.get("influencer"):
-        needle = filters["influencer"].strip().lower()[:200]
-        stmt = stmt.where(func.lower(Influencer.display_name).contains(needle, autoescape=True))
+        # Folded as the sort key is (app/collation.py): "edith" finds "Édith".
+        needle = sort_key(filters["influencer"][:200])
+        stmt = stmt.where(Influencer.sort_name.contains(needle, autoescape=True))
     return stmt
 
 
@@ -164,14 +180,19 @@ class CalendarOperations:
 
 def calendar_operations(start: date, end: date, filters: dict[str, Any],
                         limit: int = CALENDAR_LIMIT) -> CalendarOperations:
-    """The operations planned from `start` to `end` (inclusive): one query."""
+    """The operations of the days from `start` to `end` (inclusive), each on its calendar
+    day (`_calendar_day`): one query."""
     rows = db.session.execute(
         _calendar_select(filters)
-        .where(Operation.planned_on >= start, Operation.planned_on <= end)
-        .order_by(Operation.planned_on, Campaign.name, Operation.id).limit(limit + 1)).all()
+        .where(or_(and_(Operation.planned_on >= start, Operation.planned_on <= end,
+                        not_(_published())),
+                   and_(_published(), Operation.published_on >= start,
+                        Operation.published_on <= end)))
+        .order_by(_calendar_day(), Campaign.sort_name, Operation.id)
+        .limit(limit + 1)).all()
     by_day: dict[date, list[Any]] = {}
     for row in rows[:limit]:
-        by_day.setdefault(row.planned_on, []).append(row)
+        by_day.setdefault(row.day, []).append(row)
     return CalendarOperations(by_day, min(len(rows), limit), len(rows) > limit)
 
 
@@ -179,13 +200,13 @@ def unscheduled_operations(filters: dict[str, Any],
                            limit: int = UNSCHEDULED_LIMIT) -> tuple[list[Any], bool]:
     """Operations without a date (the "Not scheduled" list), and whether there are more."""
     rows = db.session.execute(
-        _calendar_select(filters).where(Operation.planned_on.is_(None))
-        .order_by(Campaign.name, Operation.id).limit(limit + 1)).all()
+        _calendar_select(filters).where(Operation.planned_on.is_(None), not_(_published()))
+        .order_by(Campaign.sort_name, Operation.id).limit(limit + 1)).all()
     return rows[:limit], len(rows) > limit
 
 
 def campaign_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in db.session.execute(
         select(Campaign.id, Campaign.name).where(Campaign.deleted_at.is_(None))
-        .order_by(func.lower(Campaign.name), Campaign.id))]
+        .order_by(Campaign.sort_name, Campaign.id))]
 

@@ -1,7 +1,9 @@
 """Operations (deliverables): planning, editing, the approval workflow and hand-typed metrics.
 
 The workflow is explicit: a member submits a planned operation, a manager approves it or
-requests changes with a comment, and only an approved operation can be marked published.
+requests changes with a comment, and only an approved operation can be marked published
+(not before its campaign starts, on a platform where the person has an account); its
+participant then goes "live".
 Every refusal is a ServiceError the user can read; a role refusal is
 `NotAllowed` (the views answer 403). Callers pass the acting user, so the CLI and jobs can
 drive the same functions without a request.
@@ -19,9 +21,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.campaigns.participants.service import campaign_platforms
+from app.campaigns.participants.stages import AfterPublication, follow_publication
 from app.codes import COUNT_METRICS
 from app.core.errors import Conflict, NotAllowed, NotFound, ServiceError, Stale, Transition
 from app.extensions import db
+from app.i18n.formats import day
 from app.i18n.labels import label
 from app.models import Campaign, Influencer, Operation, Participant, SocialAccount, User
 from app.models.base import utcnow
@@ -99,15 +104,24 @@ class ParticipantOption:
     main_platform: str | None
 
 
+def platform_choices(campaign: Campaign, keep: str | None = None) -> tuple[str, ...]:
+    """The platforms an operation of this campaign may be on: the campaign's (every one
+    when it names none), and `keep`, the one an edited operation already has."""
+    allowed = campaign_platforms(campaign) or PLATFORMS
+    return allowed if keep is None or keep in allowed else (*allowed, keep)
+
+
 def participant_options(campaign_id: int, keep: int | None = None) -> list[ParticipantOption]:
     """Who an operation can be planned for: the campaign's participants not declined (and
-    `keep`, the one an edited operation already has), with their main account's platform."""
+    `keep`, the one an edited operation already has), with the platform of their biggest
+    account among the campaign's platforms."""
+    allowed = set(platform_choices(db.session.get(Campaign, campaign_id)))
     rows = db.session.execute(
         select(Participant.id, Participant.influencer_id, Participant.stage,
                Influencer.display_name)
         .join(Influencer, Influencer.id == Participant.influencer_id)
         .where(Participant.campaign_id == campaign_id)
-        .order_by(func.lower(Influencer.display_name), Participant.id)).all()
+        .order_by(Influencer.sort_name, Participant.id)).all()
     rows = [r for r in rows if r.stage != "declined" or r.id == keep]
     main: dict[int, tuple[int, str]] = {}
     if rows:
@@ -117,6 +131,8 @@ def participant_options(campaign_id: int, keep: int | None = None) -> list[Parti
                 .join(Participant, Participant.influencer_id == SocialAccount.influencer_id)
                 .where(Participant.campaign_id == campaign_id)
                 .order_by(SocialAccount.id)):
+            if platform not in allowed:
+                continue
             if influencer_id not in main or (followers or 0) > main[influencer_id][0]:
                 main[influencer_id] = (followers or 0, platform)
     return [ParticipantOption(r.id, r.display_name, main.get(r.influencer_id, (0, None))[1])
@@ -125,7 +141,8 @@ def participant_options(campaign_id: int, keep: int | None = None) -> list[Parti
 
 # --- planning and editing -------------------------------------------------------------------
 
-def _clean(campaign: Campaign, data: dict[str, Any], keep: int | None) -> dict[str, Any]:
+def _clean(campaign: Campaign, data: dict[str, Any], keep: int | None,
+           keep_platform: str | None = None) -> dict[str, Any]:
     values = {key: data.get(key) for key in FIELDS}
     for key in ("brief", "caption", "platform"):
         if isinstance(values[key], str):
@@ -144,13 +161,18 @@ def _clean(campaign: Campaign, data: dict[str, Any], keep: int | None) -> dict[s
     values["participant_id"] = chosen.id
     if values["kind"] not in OPERATION_KINDS:
         raise ServiceError(_("Choose the kind of operation."))
+    allowed = platform_choices(campaign, keep=keep_platform)
     if not values["platform"]:
         values["platform"] = chosen.main_platform
         if values["platform"] is None:
-            raise ServiceError(_("%(name)s has no account yet: choose the platform.",
-                                 name=chosen.name))
+            raise ServiceError(_("%(name)s has no account on the campaign's platforms yet: "
+                                 "choose the platform.", name=chosen.name))
     if values["platform"] not in PLATFORMS:
         raise ServiceError(_("Unknown platform: %(platform)s.", platform=values["platform"]))
+    if values["platform"] not in allowed:
+        raise ServiceError(_("%(platform)s is not one of the campaign's platforms "
+                             "(%(platforms)s).", platform=label("platform", values["platform"]),
+                             platforms=", ".join(label("platform", p) for p in allowed)))
     planned = values["planned_on"]
     if planned is not None and not (isinstance(planned, date) and FIRST_DAY <= planned <= LAST_DAY):
         raise ServiceError(_("Type a date between 1970 and 2100."))
@@ -187,7 +209,8 @@ def update_operation(operation: Operation, data: dict[str, Any], expected_versio
     if operation.status not in EDITABLE:
         raise ServiceError(_("This operation is %(status)s: it can no longer be edited.",
                              status=label("operation_status", operation.status)))
-    values = _clean(operation.campaign, data, keep=operation.participant_id)
+    values = _clean(operation.campaign, data, keep=operation.participant_id,
+                    keep_platform=operation.platform)
     if expected_version is None or expected_version != operation.version:
         raise Conflict(operation, values)
     resubmit = operation.status == "approved" and any(
@@ -295,12 +318,33 @@ def published_on_problem(published_on: date | None) -> str | None:
     return None
 
 
+def publication_problem(operation: Operation, published_on: date) -> str | None:
+    """Why this operation cannot be published on that day, or None: not before its
+    campaign starts, and only on a platform where the person has an account."""
+    starts_on = operation.campaign.starts_on
+    if starts_on and published_on < starts_on:
+        return _("The operation cannot be published before the campaign starts (on "
+                 "%(day)s).", day=day(starts_on, "long"))
+    has_account = db.session.scalar(
+        select(func.count()).select_from(SocialAccount)
+        .where(SocialAccount.influencer_id == operation.participant.influencer_id,
+               SocialAccount.platform == operation.platform))
+    if not has_account:
+        return _("%(name)s has no %(platform)s account: add it to their profile, or plan "
+                 "the operation on another platform.",
+                 name=operation.participant.influencer.display_name,
+                 platform=label("platform", operation.platform))
+    return None
+
+
 def publish(operation: Operation, user: User, url: str | None, published_on: date | None,
             metrics: dict[str, int | None] | None = None,
-            expected_version: int | None = None) -> None:
-    """Mark an approved operation published, with its metrics when they are known."""
+            expected_version: int | None = None) -> AfterPublication:
+    """Mark an approved operation published, with its metrics when they are known; its
+    participant goes "live" in the same transaction. → what happened to the participant."""
     _check(operation, "publish", user, expected_version)
-    problem = published_url_problem(url) or published_on_problem(published_on)
+    problem = (published_url_problem(url) or published_on_problem(published_on)
+               or publication_problem(operation, published_on))
     if problem:
         raise ServiceError(problem)
     clean_metrics = _clean_metrics(metrics) if metrics else {}
@@ -308,7 +352,9 @@ def publish(operation: Operation, user: User, url: str | None, published_on: dat
     operation.published_url, operation.published_on = url.strip(), published_on
     if any(v is not None for v in clean_metrics.values()):
         _set_metrics(operation, clean_metrics)
+    after = follow_publication(operation.participant, user.id, utcnow())
     _commit(operation)
+    return after
 
 
 def _clean_metrics(values: dict[str, int | None]) -> dict[str, int | None]:

@@ -80,7 +80,7 @@ def operations(campaign_id: int):
 def plan_operation(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     participants = service.participant_options(campaign.id)
-    form = OperationForm(participants=participants)
+    form = OperationForm(participants=participants, platforms=service.platform_choices(campaign))
     if request.method == "GET" and request.args.get("participant"):
         form.participant_id.data = request.args["participant"][:20]
     if form.validate_on_submit():
@@ -112,7 +112,9 @@ def edit_operation(campaign_id: int, operation_id: int):
                 status=label("operation_status", operation.status)), "error")
         return redirect(_page_url(operation))
     participants = service.participant_options(campaign_id, keep=operation.participant_id)
-    form = OperationForm(obj=operation, participants=participants)
+    form = OperationForm(obj=operation, participants=participants,
+                         platforms=service.platform_choices(operation.campaign,
+                                                            keep=operation.platform))
     if request.method == "GET":
         form.participant_id.data = str(operation.participant_id)
         form.version.data = str(operation.version)
@@ -197,6 +199,9 @@ def _operation_page(operation, status: int = 200, **forms):
         review_form=forms.get("review_form") or ReviewForm(formdata=None),
         publish_form=publish_form, metrics_form=metrics_form,
         date_warning=service.date_warning(operation.campaign, operation.planned_on),
+        # Said before the form is filled in, not only after it is refused.
+        publish_warning=(service.publication_problem(operation, date.today())
+                         if operation.status == "approved" else None),
     ), status
 
 
@@ -271,11 +276,21 @@ def publish_operation(campaign_id: int, operation_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         return _operation_page(operation, 400, publish_form=form)
-    refused = _run_step(operation, "publish", form.published_url.data, form.published_on.data,
-                        metrics=form.metrics(), expected_version=form.expected_version())
-    if refused:
-        return refused
+    try:
+        after = service.publish(operation, current_user, form.published_url.data,
+                                form.published_on.data, metrics=form.metrics(),
+                                expected_version=form.expected_version())
+    except service.NotAllowed:
+        abort(403)
+    except service.Stale as error:
+        flash(str(error), "warning")
+        return redirect(_page_url(operation))
+    except ServiceError as error:  # kept on the page with what was typed
+        form.form_errors.append(str(error))
+        return _operation_page(operation, 400, publish_form=form)
     flash(_("Operation marked published."), "success")
+    if after.message:
+        flash(after.message, "info" if after.moved else "warning")
     return redirect(_page_url(operation))
 
 

@@ -104,6 +104,9 @@ class MoveForm(FlaskForm):
 
     stage = SelectField(_l("Stage"), validators=[DataRequired()])
     seen = HiddenField(validators=[Optional()])
+    # "1" once the mover answered yes to the question a move may ask (the confirmation page
+    # re-posts it; board.js adds it after the browser's own confirm dialog).
+    confirm = HiddenField(validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +114,9 @@ class MoveForm(FlaskForm):
 
     def expected(self) -> str | None:
         return self.seen.data if self.seen.data in STAGES else None
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "1"
 
 
 class TermsForm(VersionedForm):

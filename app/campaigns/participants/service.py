@@ -18,28 +18,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.campaigns.participants.stages import (
+    NeedsConfirmation,
+    confirmation_needed,
+    record_move,
+    stage_summary,
+    timeline_entry,
+)
 from app.core.audit import acting_as
 from app.core.errors import NotFound, ServiceError, check_version, save_versioned
 from app.extensions import db
 from app.forms import clean
 from app.i18n.labels import label
 from app.influencers import query as listing
-from app.models import (
-    AuditEvent,
-    Campaign,
-    Influencer,
-    Interaction,
-    Operation,
-    Participant,
-    User,
-)
+from app.models import AuditEvent, Campaign, Influencer, Interaction, Operation, Participant, User
 from app.models.base import utcnow
 from app.models.campaign import COMMITTED_STAGES, STAGES
-from app.models.influencer import CAMPAIGN_INTERACTION
+from app.models.influencer import CAMPAIGN_INTERACTION, PLATFORMS
 
 BULK_MAX = 500  # influencers added at once, from a pick or a list filter
 NOTES_MAX = 5000
-ARROW = "→"
 TERMS = ("proposed_fee_cents", "agreed_fee_cents", "notes")
 
 
@@ -92,12 +90,14 @@ class Budget:
         return None if self.budget_cents is None else self.budget_cents - self.committed_cents
 
 
-def stage_summary(before: str | None, after: str | None) -> str:
-    """The timeline entry's summary: stage codes only, labelled when shown."""
-    return f"{before or ''} {ARROW} {after or ''}".strip()
-
-
 # --- reading -------------------------------------------------------------------------------
+
+def campaign_platforms(campaign: Campaign) -> tuple[str, ...]:
+    """The campaign's platforms (its target audience's), in the order of PLATFORMS; empty
+    when it names none (then every platform is the campaign's)."""
+    chosen = set((campaign.target_platforms or "").split(","))
+    return tuple(p for p in PLATFORMS if p in chosen)
+
 
 def get_participant(campaign: Campaign, participant_id: int) -> Participant:
     """Only a participant of this campaign: the id in the URL is checked, never trusted."""
@@ -120,11 +120,15 @@ def cards(campaign: Campaign) -> list[Card]:
         select(Operation.participant_id, func.count())
         .where(Operation.campaign_id == campaign.id).group_by(Operation.participant_id)).all())
     result = []
+    wanted = campaign_platforms(campaign)
     for participant in participants:
-        accounts = [a for a in participant.influencer.accounts if a.followers is not None]
+        every = participant.influencer.accounts
+        # Their biggest account on the campaign's platforms; any account when none is.
+        scope = [a for a in every if a.platform in wanted] or every
+        accounts = [a for a in scope if a.followers is not None]
         main = max(accounts, key=lambda a: a.followers, default=None)
-        if main is None and participant.influencer.accounts:
-            main = participant.influencer.accounts[0]
+        if main is None and scope:
+            main = scope[0]
         result.append(Card(participant, main.platform if main else None,
                            main.followers if main else None, counts.get(participant.id, 0)))
     return result
@@ -202,7 +206,7 @@ def preview_matching(campaign: Campaign, filters: dict[str, Any], user_id: int |
     where = _matches(filters, user_id)
     rows = db.session.execute(
         select(Influencer.display_name, Influencer.status).where(where, _not_in(campaign))
-        .order_by(Influencer.display_name, Influencer.id).limit(BULK_MAX + 1)).all()
+        .order_by(Influencer.sort_name, Influencer.id).limit(BULK_MAX + 1)).all()
     already = db.session.scalar(
         select(func.count()).select_from(Participant)
         .join(Influencer, Influencer.id == Participant.influencer_id)
@@ -220,7 +224,7 @@ def add_matching(campaign: Campaign, filters: dict[str, Any], user: User | None)
     rows = db.session.execute(
         select(Influencer.id, Influencer.display_name, Influencer.status)
         .where(where, _not_in(campaign))
-        .order_by(Influencer.display_name, Influencer.id).limit(BULK_MAX + 1)).all()
+        .order_by(Influencer.sort_name, Influencer.id).limit(BULK_MAX + 1)).all()
     if len(rows) > BULK_MAX:
         raise ServiceError(_(
             "More than %(max)d influencers not yet in the campaign match these filters: "
@@ -267,13 +271,6 @@ def _insert(campaign: Campaign, influencer_ids: list[int], user: User | None,
     return len(influencer_ids)
 
 
-def _entry(campaign_id: int, influencer_id: int, before: str | None, after: str | None,
-           user_id: int | None, when) -> Interaction:
-    return Interaction(influencer_id=influencer_id, campaign_id=campaign_id, user_id=user_id,
-                       kind=CAMPAIGN_INTERACTION, occurred_at=when,
-                       summary=stage_summary(before, after))
-
-
 # --- changing ------------------------------------------------------------------------------
 
 def _committed_share(participant: Participant) -> int:
@@ -291,9 +288,11 @@ def _went_over(campaign: Campaign, before: int, after: int) -> bool:
 
 
 def change_stage(participant: Participant, stage: str, user: User | None,
-                 expected: str | None = None) -> bool:
+                 expected: str | None = None, confirmed: bool = False) -> bool:
     """Move a participant; returns whether the move took the campaign over budget.
-    `expected` is the stage the mover saw: a card moved meanwhile is not moved again."""
+    `expected` is the stage the mover saw: a card moved meanwhile is not moved again.
+    A move that needs confirming (stages.confirmation_needed) raises NeedsConfirmation
+    unless `confirmed`."""
     if stage not in STAGES:
         raise ServiceError(_("Unknown stage."))
     if expected is not None and expected != participant.stage:
@@ -302,14 +301,12 @@ def change_stage(participant: Participant, stage: str, user: User | None,
             name=participant.influencer.display_name, stage=_stage_label(participant.stage)))
     if stage == participant.stage:
         return False
+    question = None if confirmed else confirmation_needed(participant, stage)
+    if question:
+        raise NeedsConfirmation(question)
     before_share = _committed_share(participant)
-    before = participant.stage
-    now = utcnow()
-    participant.stage = stage
-    participant.stage_changed_at = now
     user_id = user.id if user else None
-    db.session.add(_entry(participant.campaign_id, participant.influencer_id, before, stage,
-                          user_id, now))
+    record_move(participant, stage, user_id, utcnow())
     _commit(participant, user_id, _("Someone changed this participant meanwhile; nothing "
                                     "was saved. Please try again."))
     return _went_over(participant.campaign, before_share, _committed_share(participant))
@@ -341,8 +338,8 @@ def remove(participant: Participant, user: User | None) -> None:
             "they cannot be removed. Move them to “Declined” instead.",
             name=participant.influencer.display_name))
     user_id = user.id if user else None
-    db.session.add(_entry(participant.campaign_id, participant.influencer_id,
-                          participant.stage, None, user_id, utcnow()))
+    db.session.add(timeline_entry(participant.campaign_id, participant.influencer_id,
+                                  participant.stage, None, user_id, utcnow()))
     db.session.delete(participant)
     _commit(participant, user_id, _("Someone changed this participant meanwhile; nothing "
                                     "was removed. Please try again."))

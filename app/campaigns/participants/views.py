@@ -208,7 +208,10 @@ def move_participant(campaign_id: int, participant_id: int):
     if not form.validate():
         return _refused(campaign, _("Unknown stage: choose one of the board's columns."), 400)
     try:
-        over = service.change_stage(participant, form.stage.data, current_user, form.expected())
+        over = service.change_stage(participant, form.stage.data, current_user, form.expected(),
+                                    confirmed=form.confirmed())
+    except service.NeedsConfirmation as question:
+        return _confirm_move(campaign, participant, form, str(question))
     except service.MovedMeanwhile as error:
         return _refused(campaign, str(error), 409)
     except ServiceError as error:
@@ -223,6 +226,17 @@ def move_participant(campaign_id: int, participant_id: int):
     if warning:
         flash(warning, "warning")
     return _back(campaign, participant.id)
+
+
+def _confirm_move(campaign, participant, form: MoveForm, question: str):
+    """The move asks first: board.js gets the question (409) and re-posts with confirm=1
+    after the browser's confirm dialog; without JavaScript, a page asks it with a form."""
+    if wants_json():
+        return jsonify(confirm={"message": question, "field": "confirm", "value": "1"},
+                       participant=participant.id), 409
+    return render_template("campaigns/participant_confirm.html", campaign=campaign,
+                           participant=participant, question=question, form=form,
+                           view=_view())
 
 
 @bp.post("/<int:campaign_id>/participants/<int:participant_id>/terms")

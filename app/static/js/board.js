@@ -3,6 +3,8 @@
 // and without JavaScript; this file posts those same forms with fetch, swaps in the
 // re-rendered board and budget, announces the move in the page's live region and puts
 // the focus back where it was, so that pressing → again moves the card one more column.
+// A move the server wants confirmed (409 with `confirm`) is asked with the browser's own
+// dialog, and re-posted with confirm=1 only on yes.
 (function () {
   "use strict";
 
@@ -36,19 +38,39 @@
 
     var busy = false;  // one move at a time: a second Enter waits for the first answer
 
-    function send(form, hint) {
+    // A move that asks first (the server answers 409 with `confirm`): the browser's own
+    // dialog asks the question; yes re-posts the move with confirm=1, no puts the card's
+    // stage list back and says that nothing moved.
+    function ask(form, hint, id, question) {
+      if (window.confirm(question.message)) {
+        send(form, hint, question);
+        return;
+      }
+      var seen = form.querySelector("input[name=seen]");
+      var select = form.querySelector("select[name=stage]");
+      if (seen && select) { select.value = seen.value; }
+      status.classList.remove("error");
+      announce(region.getAttribute("data-not-moved") || "");
+      if (id) { refocus(id, hint); }
+    }
+
+    function send(form, hint, confirmed) {
       if (busy) { return; }
       busy = true;
       var card = form.closest("[data-participant]");
       var id = card ? card.getAttribute("data-participant") : null;
+      var data = new FormData(form);
+      if (confirmed) { data.set(confirmed.field, confirmed.value); }
+      var question = null;
       region.setAttribute("aria-busy", "true");
       fetch(form.action, {
-        method: "POST", body: new FormData(form), credentials: "same-origin",
+        method: "POST", body: data, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
       }).then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (result) {
         var body = result.body;
+        if (body.confirm && !confirmed) { question = body.confirm; return; }
         if (body.board) { region.innerHTML = body.board; prepare(); }
         if (body.budget && budget) { budget.innerHTML = body.budget; }
         var message = result.ok ? body.message : (body.error && body.error.message) || "";
@@ -61,6 +83,7 @@
       }).then(function () {
         busy = false;
         region.removeAttribute("aria-busy");
+        if (question) { ask(form, hint, id, question); }
       });
     }
 

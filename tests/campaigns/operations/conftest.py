@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.codes import METRICS
-from app.models import AuditEvent, Operation
+from app.models import AuditEvent, Operation, SocialAccount
 from tests.factories import make_campaign, make_influencer, make_operation, make_participant
 
 
@@ -127,3 +127,19 @@ def audit_count(db):
         return db.session.scalar(select(func.count()).select_from(AuditEvent))
 
     return count
+
+
+@pytest.fixture()
+def publishable(db):
+    """`publishable(operation)`: gives the operation's influencer an account on the
+    operation's platform (an operation is published only where the person has one)."""
+
+    def give(operation: Operation) -> Operation:
+        influencer = operation.participant.influencer
+        if not any(a.platform == operation.platform for a in influencer.accounts):
+            influencer.accounts.append(SocialAccount(
+                platform=operation.platform, handle=f"{operation.platform}.{influencer.id}"))
+            db.session.commit()
+        return operation
+
+    return give

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from app.models.base import utcnow
 from tests.factories import (
     make_campaign,
     make_influencer,
@@ -49,6 +50,20 @@ def test_members_see_the_changes_requested(member_client):
     assert f"/operations/{mine.id}" in page and f"/operations/{theirs.id}\"" not in page
     assert "Approve</button>" not in member_client.get(
         "/campaigns/approvals?list=approve").get_data(as_text=True)
+
+
+def test_the_queue_runs_oldest_first_as_it_says(manager_client):
+    now = utcnow()
+    today = make_operation(status="submitted", submitted_at=now)
+    # Waiting for three weeks, its submission time unknown (seeded, or older than the field):
+    # older than today's, so not last.
+    unknown = make_operation(status="submitted", created_at=now - timedelta(days=21))
+    last_week = make_operation(status="submitted", submitted_at=now - timedelta(days=7),
+                               created_at=now - timedelta(days=30))
+    page = manager_client.get("/campaigns/approvals?list=approve").get_data(as_text=True)
+    assert "3 operations wait for approval, oldest first." in page
+    shown = [int(n) for n in re.findall(r'<h2 id="op-(\d+)-title"', page)]
+    assert shown == [unknown.id, last_week.id, today.id]
 
 
 def test_the_queue_is_paginated(manager_client, app, monkeypatch):

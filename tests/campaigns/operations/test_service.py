@@ -45,9 +45,9 @@ def _call(action, operation, user):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(TRANSITIONS))
-def test_each_transition_per_role(db, action, role):
+def test_each_transition_per_role(db, publishable, action, role):
     step = TRANSITIONS[action]
-    operation = make_operation(status=step.sources[0])
+    operation = publishable(make_operation(status=step.sources[0]))
     user = make_user(role)
     allowed = role in WHO_MAY[action]
     if allowed:
@@ -135,13 +135,13 @@ def test_can_drives_the_buttons(db):
 
 # --- publication -------------------------------------------------------------------------
 
-def test_publish_only_an_approved_operation(db):
+def test_publish_only_an_approved_operation(db, publishable):
     member = make_user("member")
     for status in ("planned", "submitted", "changes_requested"):
-        operation = make_operation(status=status)
+        operation = publishable(make_operation(status=status))
         with pytest.raises(ServiceError, match="Only an approved operation"):
             service.publish(operation, member, URL, date.today())
-    operation = make_operation(status="approved")
+    operation = publishable(make_operation(status="approved"))
     service.publish(operation, member, f"  {URL} ", date.today())
     assert (operation.status, operation.published_url) == ("published", URL)
     assert operation.metrics_source is None  # no metric typed: nothing known yet
@@ -165,8 +165,8 @@ def test_publish_refuses_bad_dates(db, day):
         service.publish(operation, make_user("member"), URL, day)
 
 
-def test_publish_with_metrics_in_one_step(db):
-    operation = make_operation(status="approved")
+def test_publish_with_metrics_in_one_step(db, publishable):
+    operation = publishable(make_operation(status="approved"))
     metrics = {name: None for name in service.METRIC_COLUMNS}
     metrics.update(likes=0, reach=1200, revenue_cents=150_000)
     service.publish(operation, make_user("member"), URL, date.today(), metrics)
