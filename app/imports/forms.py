@@ -20,6 +20,7 @@ MODES = ("upsert", "create", "update")
 ENCODINGS = {"utf-8": "utf-8-sig", "cp1252": "cp1252", "latin-1": "iso8859-1", "utf-16": "utf-16"}
 DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t", "pipe": "|"}
 IGNORE = ""  # the select's value for "ignore this column"
+IMPORTABLE = ["csv", "txt", "xlsx", "xls", "ods"]  # read as the file's bytes say, not its name
 
 
 def mode_choices() -> list[tuple[str, str]]:
@@ -35,9 +36,10 @@ def mode_label(mode: str) -> str:
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[
+    file = FileField(_l("File (CSV or spreadsheet)"), validators=[
         FileRequired(_l("Choose a file to import.")),
-        FileAllowed(["csv", "txt"], _l("Only .csv or .txt files can be imported.")),
+        FileAllowed(IMPORTABLE, _l("Only .csv or .txt files, or spreadsheets (.xlsx, .xls, "
+                                   ".ods), can be imported.")),
     ])
     mode = SelectField(_l("What to do"), default="upsert")
     submit = SubmitField(_l("Upload and preview"))
@@ -105,8 +107,11 @@ class PreviewForm(FlaskForm):
         return {int(f.name[4:]): (f.data or None) for f in self.column_fields()}
 
 
-def preview_form(headers: list[str], encoding: str | None, **kwargs) -> PreviewForm:
-    """A PreviewForm with one mapping select per header; choices translated per request."""
+def preview_form(headers: list[str], encoding: str | None, workbook: dict | None = None,
+                 **kwargs) -> PreviewForm:
+    """A PreviewForm with one mapping select per header; choices translated per request.
+    From a spreadsheet (`workbook`: app/imports/workbooks.py's `sheets`), the sheet is the
+    one reading option, offered when there are several; encoding and delimiter are gone."""
 
     class _Form(PreviewForm):
         pass
@@ -115,9 +120,17 @@ def preview_form(headers: list[str], encoding: str | None, **kwargs) -> PreviewF
     for index, header in enumerate(headers):
         title = header.strip() or _("Column %(n)d", n=index + 1)
         setattr(_Form, f"col_{index}", SelectField(title[:120]))
+    several = workbook is not None and len(workbook["sheets"]) > 1
+    if several:
+        _Form.sheet = SelectField(_l("Sheet"), render_kw={"data-autosubmit": True})
     form = _Form(**kwargs)  # formdata=None (GET) shows the stored values, not request.form
     for field in form.column_fields():
         field.choices = choices
+    if workbook is not None:
+        if several:
+            form.sheet.choices = [(name, name[:120]) for name in workbook["sheets"]]
+        del form["encoding"], form["delimiter"]
+        return form
     form.encoding.choices = [(value, value) for value in ENCODINGS]
     current = encoding_value(encoding)
     if current not in ENCODINGS:  # chosen on the command line: still offered
@@ -134,9 +147,10 @@ class CheckOrImportForm(FlaskForm):
     overrides, check or run. Subclasses add `run`, their "Import the …" button; without it
     (Enter in a field, a bare POST) the file is only checked."""
 
-    file = FileField(_l("CSV file"), validators=[
+    file = FileField(_l("File (CSV or spreadsheet)"), validators=[
         FileRequired(_l("Choose a file to import.")),
-        FileAllowed(["csv", "txt"], _l("Only .csv or .txt files can be imported.")),
+        FileAllowed(IMPORTABLE, _l("Only .csv or .txt files, or spreadsheets (.xlsx, .xls, "
+                                   ".ods), can be imported.")),
     ])
     encoding = SelectField(_l("Encoding"), default=AUTO)
     delimiter = SelectField(_l("Delimiter"), default=AUTO)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.i18n.formats import stored_message
+from app.imports import workbooks
 from app.imports.forms import CheckOrImportForm
 from app.imports.parsing.reading import ReadError
 from app.imports.uploads import display_name, saved_upload
@@ -33,16 +34,19 @@ def _refusal(error: ServiceError) -> str:
 def checked_import(form: CheckOrImportForm,
                    importer: Callable[..., dict[str, Any]]) -> dict[str, Any] | None:
     """Validates the posted form and runs `importer(path, encoding=, delimiter=, dry_run=,
-    filename=, describe=)` on a temporary copy of the file: its report, or None (nothing
-    posted, or refused: the reason is on the file field)."""
+    filename=, describe=)` on a temporary copy of the file (a spreadsheet's first sheet
+    that holds something, as CSV): its report, or None (nothing posted, or refused: the
+    reason is on the file field)."""
     if not form.validate_on_submit():
         return None
     storage = form.file.data
     encoding, delimiter = form.reading()
+    name = display_name(storage.filename)
     try:
-        with saved_upload(storage) as path:
+        with saved_upload(storage) as upload, workbooks.as_csv(
+                upload, encoding, delimiter, name) as (path, encoding, delimiter):
             return importer(path, encoding=encoding, delimiter=delimiter, dry_run=form.dry_run,
-                            filename=display_name(storage.filename), describe=_in_user_language)
+                            filename=name, describe=_in_user_language)
     except ServiceError as error:
         db.session.rollback()  # the service rolled back already; nothing half-done stays
         form.file.errors = [*form.file.errors, _refusal(error)]

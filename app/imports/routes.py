@@ -26,7 +26,7 @@ from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.core.pagination import paginate, parse_page
 from app.extensions import db
-from app.imports import lifecycle, service, tasks
+from app.imports import lifecycle, service, tasks, workbooks
 from app.imports import revert as import_revert
 from app.imports.blueprint import bp
 from app.imports.forms import (
@@ -115,9 +115,18 @@ def _initial_mapping(imp: Import) -> dict[str, str]:
             for index in range(len(imp.headers or []))}
 
 
-def _options_changed(form, imp: Import) -> bool:
+def _options_changed(form, imp: Import, workbook: dict | None) -> bool:
+    if workbook is not None:  # a spreadsheet: its sheet is its only reading option
+        return "sheet" in form and form.sheet.data != workbook["sheet"]
     return (form.encoding.data != encoding_value(imp.encoding)
             or form.delimiter.data != delimiter_value(imp.delimiter))
+
+
+def _reading_data(imp: Import, workbook: dict | None) -> dict[str, str]:
+    if workbook is not None:
+        return {"sheet": workbook["sheet"]}
+    return {"encoding": encoding_value(imp.encoding),
+            "delimiter": delimiter_value(imp.delimiter)}
 
 
 def _chosen_encoding(value: str) -> str:
@@ -131,23 +140,21 @@ def preview(import_id: int):
     if not lifecycle.can(imp, "edit"):
         flash(_("This import has already run: its mapping can no longer change."), "error")
         return redirect(url_for(".show", import_id=imp.id))
+    workbook = workbooks.sheets(imp.stored_path)
     if request.method == "POST":
-        form = preview_form(imp.headers or [], imp.encoding)
+        form = preview_form(imp.headers or [], imp.encoding, workbook)
         if form.validate():
-            return _apply_preview(imp, form)
+            return _apply_preview(imp, form, workbook)
         status = 400
     else:
-        form = preview_form(imp.headers or [], imp.encoding, formdata=None, data={
-            "encoding": encoding_value(imp.encoding),
-            "delimiter": delimiter_value(imp.delimiter), **_initial_mapping(imp)})
+        form = preview_form(imp.headers or [], imp.encoding, workbook, formdata=None, data={
+            **_reading_data(imp, workbook), **_initial_mapping(imp)})
         status = 200
-    return _preview_page(imp, form), status
+    return _preview_page(imp, form, workbook), status
 
 
-def _apply_preview(imp: Import, form):
-    encoding = _chosen_encoding(form.encoding.data)
-    delimiter = DELIMITERS[form.delimiter.data]
-    if form.check.data and not _options_changed(form, imp):
+def _apply_preview(imp: Import, form, workbook: dict | None):
+    if form.check.data and not _options_changed(form, imp, workbook):
         try:
             service.set_mapping(imp, form.mapping(), current_user,
                                 remember=bool(form.remember.data))
@@ -159,7 +166,12 @@ def _apply_preview(imp: Import, form):
         return redirect(url_for(".show", import_id=imp.id))
     # New reading options: the headers may differ, so the mapping is suggested again.
     try:
-        service.set_reading(imp, encoding=encoding, delimiter=delimiter)
+        if workbook is not None:
+            service.set_reading(imp, imp.encoding, imp.delimiter,
+                                sheet=form.sheet.data if "sheet" in form else None)
+        else:
+            service.set_reading(imp, encoding=_chosen_encoding(form.encoding.data),
+                                delimiter=DELIMITERS[form.delimiter.data])
     except ServiceError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -168,7 +180,7 @@ def _apply_preview(imp: Import, form):
     return redirect(url_for(".preview", import_id=imp.id))
 
 
-def _preview_page(imp: Import, form):
+def _preview_page(imp: Import, form, workbook: dict | None = None):
     try:
         data, problem = service.preview(imp, rows=20), None
     except ServiceError as error:
@@ -176,7 +188,7 @@ def _preview_page(imp: Import, form):
         data, problem = None, str(error)
     return render_template(
         "import_wizard/preview.html", imp=imp, form=form, data=data, problem=problem,
-        delimiter_label=delimiter_label, mode_label=mode_label,
+        delimiter_label=delimiter_label, mode_label=mode_label, workbook=workbook,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from app.core.csv_output import BOM, drain, neutralise_formula
 from app.extensions import db
 from app.influencers import query as influencer_list
+from app.influencers.platform_figures import platform_accounts
 from app.models import Influencer, SocialAccount, User
 
 COLUMNS = (
@@ -78,11 +79,13 @@ def _account_cells(account: SocialAccount | None) -> list[str]:
     ]
 
 
-def _chunks(filters: dict[str, Any], user_id: int | None, sort: str,
-            size: int) -> Iterator[list[Influencer]]:
-    """The influencers the list shows for these filters, in its order, `size` at a time."""
+def chunks(filters: dict[str, Any], user_id: int | None, sort: str,
+           size: int) -> Iterator[list[Influencer]]:
+    """The influencers the list shows for these filters (the list's own conditions and
+    order, a chosen platform's figures included), in its order, `size` at a time."""
     where = and_(*influencer_list.conditions(filters, user_id), Influencer.erased_at.is_(None))
-    ids_stmt = influencer_list.ordered(select(Influencer.id).where(where), sort)
+    ids_stmt = influencer_list.ordered(select(Influencer.id).where(where), sort,
+                                       platform=filters.get("platform"))
     # A streaming cursor: the ids are fetched as consumed, never all held at once.
     result = db.session.execute(ids_stmt.execution_options(yield_per=size))
     for ids in result.scalars().partitions(size):
@@ -96,16 +99,18 @@ def _chunks(filters: dict[str, Any], user_id: int | None, sort: str,
 
 def rows(filters: dict[str, Any], user_id: int | None, sort: str = "name",
          count: ExportCount | None = None, size: int = CHUNK) -> Iterator[list[str]]:
-    """The data rows (no header), one per social account; an influencer without accounts
-    gets one row with empty account cells. `count` is filled as rows are produced."""
+    """The data rows (no header), one per social account (on the platform chosen in the
+    filters, if one is); an influencer without such an account gets one row with empty
+    account cells. `count` is filled as rows are produced."""
     count = count if count is not None else ExportCount()
     owners = dict(db.session.execute(select(User.id, User.name)).all())
-    for chunk in _chunks(filters, user_id, sort, size):
+    platform = filters.get("platform")
+    for chunk in chunks(filters, user_id, sort, size):
         for person in chunk:
             count.influencers += 1
             head = _influencer_cells(person, owners)
             tail = [_text(person.data_source), _text(person.lawful_basis)]
-            for account in person.accounts or [None]:
+            for account in platform_accounts(person, platform) or [None]:
                 count.rows += 1
                 yield head + _account_cells(account) + tail
 

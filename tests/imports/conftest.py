@@ -256,3 +256,95 @@ def _assert_value_or_problem(text: str) -> None:
 @pytest.fixture(scope="session")  # session scope: hypothesis' @given refuses function scope
 def assert_value_or_problem():
     return _assert_value_or_problem
+
+
+# --- spreadsheets, written by the libraries people's tools use ----------------------------
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """An .xlsx (XlsxWriter): dates as date cells, ("=F2*2", 24) as a formula and the value
+    Excel saved with it, floats as numbers."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    as_date = book.add_format({"num_format": "dd/mm/yyyy"})
+    as_percent = book.add_format({"num_format": "0.0 %"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, tuple):
+                    sheet.write_formula(r, c, value[0], None, value[1])
+                elif isinstance(value, date):
+                    sheet.write_datetime(r, c, value, as_date)
+                elif isinstance(value, float) and 0 < value < 1:
+                    sheet.write_number(r, c, value, as_percent)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+def _xls(sheets: dict[str, list[list]]) -> bytes:
+    """An Excel 97-2003 .xls (xlwt)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    as_date = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write(r, c, value, as_date)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ods_cell(value):
+    from odf.table import TableCell
+    from odf.text import P
+
+    if isinstance(value, str):
+        cell = TableCell(valuetype="string")
+    elif isinstance(value, date):
+        cell = TableCell(valuetype="date", datevalue=value.isoformat())
+    else:
+        cell = TableCell(valuetype="float", value=repr(value))
+    cell.addElement(P(text=str(value)))
+    return cell
+
+
+def _ods(sheets: dict[str, list[list]]) -> bytes:
+    """An OpenDocument spreadsheet (odfpy), as LibreOffice writes them."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+
+    document = OpenDocumentSpreadsheet()
+    for name, rows in sheets.items():
+        table = Table(name=name)
+        for row in rows:
+            line = TableRow()
+            for value in row:
+                line.addElement(TableCell() if value is None else _ods_cell(value))
+            table.addElement(line)
+        document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+SPREADSHEET_WRITERS = {"xlsx": _xlsx, "xls": _xls, "ods": _ods}
+
+
+@pytest.fixture()
+def make_spreadsheet():
+    """`make_spreadsheet("xlsx", {"Feuil1": [[...], ...], ...})`: the file's bytes."""
+
+    def make(kind: str, sheets: dict[str, list[list]]) -> bytes:
+        return SPREADSHEET_WRITERS[kind](sheets)
+
+    return make
