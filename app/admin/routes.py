@@ -116,7 +116,7 @@ def set_active(user_id: int):
 @bp.get("/audit")
 @role_required("admin")
 def audit():
-    people = list(db.session.scalars(select(User).order_by(User.name)))
+    people = list(db.session.scalars(select(User).order_by(User.sort_name, User.id)))
     form = AuditFilterForm(request.args, entity_types=admin_service.ENTITY_TYPES, users=people)
     filters = {}
     if request.args and not form.validate():
@@ -126,14 +126,13 @@ def audit():
         if not field.errors and field.data:
             filters[name] = field.data
     args = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
-    page = admin_service.audit_page(
+    page, totals = admin_service.audit_page(
         parse_page(request.args.get("page")), current_app.config["RELAIS_PAGE_SIZE"],
         entity=filters.get("entity"), user_id=int(filters["user"]) if "user" in filters else None,
         action=filters.get("action"), since=filters.get("since"), until=filters.get("until"),
         query_args=args,
     )
-    return render_template("admin/audit.html", page=page, form=form,
-                           live=admin_service.record_links(page.items))
+    return render_template("admin/audit.html", page=page, form=form, totals=totals)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

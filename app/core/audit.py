@@ -3,6 +3,10 @@
 Every insert, update and delete of an audited model adds an `AuditEvent` with the old and
 new value of each changed column. The acting user comes from the request (Flask-Login) or,
 for the CLI and jobs, from `acting_as()`.
+
+One user action is one entry in the history: every event gets an action id, the same for
+all the events of one request (or, outside a request, of one transaction, or of a
+`one_action()` block such as an import run), and the import whose run or revert wrote it.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import decimal
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session
@@ -38,6 +43,11 @@ from app.models.base import TimestampMixin, utcnow
 _acting_user: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "acting_user", default=None
 )
+# (action id, import id) of a `one_action()` block.
+_action: contextvars.ContextVar[tuple[str, int | None] | None] = contextvars.ContextVar(
+    "audit_action", default=None
+)
+_SESSION_ACTION = "audit_action_id"
 
 AUDITED = {
     Brand: "brand",
@@ -53,11 +63,14 @@ AUDITED = {
     ContractSigner: "contract_signer",
 }
 # Events services write themselves (one per bulk operation), for the audit log's filter.
-BULK_ENTITIES = ("import", "relationships", "platform_rate", "scoring_settings")
+BULK_ENTITIES = ("import", "relationships", "platform_rate", "fee_floor",
+                 "scoring_settings")
 # Columns never copied into the log: secrets, and bookkeeping that changes on every write.
 SKIPPED = {
     "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",
+    "sort_name",  # a name's copy, folded for sorting
     "token_hash", "scan",  # a signing link's secret (hashed), a scan's bytes
+    "in_kind_cents",  # a contract's benefits added up: the benefits themselves are logged
 }
 
 
@@ -76,6 +89,37 @@ def acting_user_id() -> int | None:
     return _acting_user.get()
 
 
+@contextlib.contextmanager
+def one_action(action_id: str | None = None, import_id: int | None = None) -> Iterator[str]:
+    """The events written inside the block are one entry of the history (`import-4` for an
+    import's run), about import `import_id` when given."""
+    key = (action_id or uuid.uuid4().hex)[:32]
+    token = _action.set((key, import_id))
+    try:
+        yield key
+    finally:
+        _action.reset(token)
+
+
+def current_action(session: Session | None = None) -> tuple[str, int | None]:
+    """(action id, import id) for the events written now: the `one_action()` block's, else
+    the request's, else the session's transaction's."""
+    given = _action.get()
+    if given is not None:
+        return given
+    if has_request_context():
+        if "audit_action_id" not in g:
+            g.audit_action_id = uuid.uuid4().hex
+        return g.audit_action_id, None
+    if session is None:
+        return uuid.uuid4().hex, None
+    return session.info.setdefault(_SESSION_ACTION, uuid.uuid4().hex), None
+
+
+def _end_action(session: Session, *args: Any) -> None:
+    session.info.pop(_SESSION_ACTION, None)
+
+
 def plain_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -83,6 +127,10 @@ def plain_value(value: Any) -> Any:
         return str(value)
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, list | tuple):  # JSON lists (a contract's operations) stay lists
+        return [plain_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain_value(item) for key, item in value.items()}
     return str(value)
 
 
@@ -127,7 +175,9 @@ def listen() -> None:
     process, however many apps are made)."""
     for target, name, listener in ((Mapper, "mapper_configured", _load_old_values),
                                    (Session, "before_flush", _stamp_author),
-                                   (Session, "after_flush", _record_changes)):
+                                   (Session, "after_flush", _record_changes),
+                                   (Session, "after_commit", _end_action),
+                                   (Session, "after_soft_rollback", _end_action)):
         if not event.contains(target, name, listener):
             event.listen(target, name, listener)
     for cls in AUDITED:  # mappers configured before the listener was attached
@@ -148,11 +198,15 @@ def _stamp_author(session: Session, flush_context, instances) -> None:
     for obj in session.new:
         if isinstance(obj, TimestampMixin) and obj.created_by_id is None:
             obj.created_by_id = user_id
+        elif isinstance(obj, AuditEvent) and obj.action_id is None:  # written by a service
+            obj.action_id, import_id = current_action(session)
+            obj.import_id = obj.import_id or import_id
 
 
 def _record_changes(session: Session, flush_context) -> None:
     user_id = acting_user_id()
     now = utcnow()
+    action_id, import_id = current_action(session)
     rows: list[dict[str, Any]] = []
 
     def add(obj: Any, action: str, changes: dict[str, Any]) -> None:
@@ -165,6 +219,8 @@ def _record_changes(session: Session, flush_context) -> None:
                 "influencer_id": _influencer_of(obj),
                 "action": action,
                 "changes": changes,
+                "action_id": action_id,
+                "import_id": import_id,
             }
         )
 

@@ -1,6 +1,9 @@
 """What a real import run changed on the people it updated, and how to put it back: the one
 module that writes and reads `ImportChange` rows (the people it created carry
 `Influencer.import_id` instead, and the revert removes them).
+
+It also writes the audit trail of both, below the ORM: one event per updated person and
+per account (old → new, "updated by import #4"), and one per person a revert restored.
 """
 
 from __future__ import annotations
@@ -10,15 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
 
+from app.core.audit import acting_user_id, current_action, plain_value
 from app.extensions import db
+from app.imports.people import same_value
 from app.models import (
     AudienceSnapshot,
+    AuditEvent,
     ImportChange,
     Influencer,
     SocialAccount,
     Tag,
     influencer_tag,
 )
+from app.models.base import utcnow
 from app.models.influencer import mark_latest, refresh_denormalised
 
 if TYPE_CHECKING:
@@ -27,9 +34,9 @@ if TYPE_CHECKING:
 _INF, _ACC, _SNAP = Influencer.__table__, SocialAccount.__table__, AudienceSnapshot.__table__
 
 
-def record(import_id: int, people: list[Person]) -> None:
+def record(import_id: int, people: list[Person], user_id: int | None = None) -> None:
     """One row per updated person: its previous values, the accounts, snapshots and tags the
-    run added (in the batch's transaction)."""
+    run added (in the batch's transaction); and their audit events."""
     rows = []
     for person in people:
         accounts = {str(k): v for k, v in person.account_before.items() if v}
@@ -45,6 +52,49 @@ def record(import_id: int, people: list[Person]) -> None:
         })
     if rows:
         db.session.execute(insert(ImportChange.__table__), rows)
+        events = audit_rows(import_id, people, user_id)
+        if events:
+            db.session.execute(insert(AuditEvent.__table__), events)
+
+
+def audit_rows(import_id: int, people: list[Person], user_id: int | None) -> list[dict]:
+    """The audit events of one batch's updated people: old → new per changed field, on the
+    person and on each account, all of them one action: the import's run."""
+    base = {"at": utcnow(), "user_id": user_id, "import_id": import_id,
+            "action_id": f"import-{import_id}"}
+    events = []
+    for person in people:
+        changed = _person_changes(person)
+        if changed:
+            events.append({**base, "entity_type": "influencer", "entity_id": person.id,
+                           "influencer_id": person.id, "action": "update", "changes": changed})
+        for account in person.accounts.values():
+            saved = person.account_before.get(account.get("id"))
+            created = (account["platform"], account["handle"]) in person.new_accounts
+            if not saved and not created:
+                continue
+            fields = saved or ("platform", "handle", "followers", "engagement_rate")
+            events.append({
+                **base, "entity_type": "social_account", "entity_id": account["id"],
+                "influencer_id": person.id, "action": "update" if saved else "create",
+                "changes": {f: [plain_value((saved or {}).get(f)), plain_value(account.get(f))]
+                            for f in fields}})
+    return events
+
+
+def _person_changes(person: Person) -> dict[str, list[Any]]:
+    changed = {k: [plain_value(v), plain_value(person.values.get(k))]
+               for k, v in person.before.items()}
+    now = person.denormalised()
+    for field in ("followers_total", "engagement_rate"):
+        if not same_value(person.stored.get(field), now[field]):
+            changed[field] = [plain_value(person.stored.get(field)), plain_value(now[field])]
+    if person.new_tags:
+        every = sorted(person.tags.values(), key=str.casefold)
+        added = {t.casefold() for t in person.new_tags}
+        changed["tags"] = [", ".join(t for t in every if t.casefold() not in added) or None,
+                           ", ".join(every)]
+    return changed
 
 
 def undo_all(import_id: int) -> None:
@@ -70,6 +120,7 @@ def _undo(change: ImportChange) -> None:
     session = db.session
     before = change.before or {}
     person = before.get("person") or {}
+    _record_revert(change.influencer_id, person, before.get("accounts") or {})
     if person:
         session.execute(update(_INF).where(_INF.c.id == change.influencer_id).values(
             {k: _unjson(k, v) for k, v in person.items()}))
@@ -99,3 +150,30 @@ def _undo(change: ImportChange) -> None:
                 mark_latest(snapshot, snapshot is latest)
     refresh_denormalised(influencer)
     session.flush()
+
+
+def _record_revert(influencer_id: int, person: dict[str, Any],
+                   accounts: dict[str, dict[str, Any]]) -> None:
+    """The audit events of a revert on one person: each field it puts back, current → saved
+    (two reads: the person's and the accounts' current values)."""
+    session = db.session
+    action_id, import_id = current_action(session)
+    base = {"at": utcnow(), "user_id": acting_user_id(), "action_id": action_id,
+            "import_id": import_id, "influencer_id": influencer_id, "action": "revert"}
+    events = []
+    if person:
+        row = session.execute(select(*[_INF.c[k] for k in person]).where(
+            _INF.c.id == influencer_id)).mappings().first() or {}
+        events.append({**base, "entity_type": "influencer", "entity_id": influencer_id,
+                       "changes": {k: [plain_value(row.get(k)), v] for k, v in person.items()}})
+    fields = sorted({f for saved in accounts.values() for f in saved})
+    if fields:
+        rows = {r["id"]: r for r in session.execute(
+            select(_ACC.c.id, *[_ACC.c[f] for f in fields]).where(
+                _ACC.c.id.in_([int(k) for k in accounts]))).mappings()}
+        for key, saved in accounts.items():
+            now = rows.get(int(key), {})
+            events.append({**base, "entity_type": "social_account", "entity_id": int(key),
+                           "changes": {f: [plain_value(now.get(f)), v] for f, v in saved.items()}})
+    if events:
+        session.execute(insert(AuditEvent.__table__), events)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from app.core.audit import acting_as
+from app.core.audit import acting_as, one_action
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.imports import changes, lifecycle
@@ -35,7 +35,7 @@ def revert(imp: Import, user: User | None) -> None:
     if session.scalar(select(Contract.id).where(Contract.influencer_id.in_(created)).limit(1)):
         raise ServiceError(_("This import cannot be reverted: someone it created has a "
                              "contract, which must be kept."))
-    with acting_as(user.id if user else None):
+    with acting_as(user.id if user else None), one_action(f"revert-{imp.id}", imp.id):
         changes.undo_all(imp.id)
         for model in (AudienceShare, AudienceSnapshot, SocialAccount):
             session.execute(delete(model).where(model.influencer_id.in_(created)))
@@ -45,5 +45,6 @@ def revert(imp: Import, user: User | None) -> None:
         imp.reverted_at = utcnow()
         imp.reverted_by_id = user.id if user else None
         session.add(AuditEvent(user_id=user.id if user else None, entity_type="import",
-                               entity_id=imp.id, action="revert", changes=imp.counts()))
+                               entity_id=imp.id, action="revert", import_id=imp.id,
+                               changes={**imp.counts(), "file": [None, imp.filename]}))
         session.commit()

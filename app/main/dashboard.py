@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.core.audit_query import latest_actions
 from app.extensions import db
 from app.models import AuditEvent, Influencer, Interaction, SocialAccount, User
 
@@ -53,16 +54,9 @@ def _by_platform() -> dict[str, int]:
 
 def summary(user: User) -> dict:
     by_status, by_platform = counts()
-    recent = list(
-        db.session.scalars(
-            select(AuditEvent)
-            .options(joinedload(AuditEvent.user))
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(15)
-        )
-    )
+    recent, totals = latest_actions(15)
     return {
-        "names": influencer_names(recent),
+        "audit_totals": totals,
         "total": sum(by_status.values()),
         "by_status": by_status,
         "by_platform": by_platform,
@@ -88,14 +82,3 @@ def my_follow_ups(user: User, limit: int = 20) -> list[Interaction]:
             .limit(limit)
         )
     )
-
-
-def influencer_names(events: list[AuditEvent]) -> dict[int, str]:
-    """Display names for the influencers a list of audit events is about (one query)."""
-    ids = {e.influencer_id for e in events if e.influencer_id}
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Influencer.id, Influencer.display_name).where(Influencer.id.in_(ids))
-    )
-    return dict(rows.all())

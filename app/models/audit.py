@@ -23,6 +23,10 @@ class AuditEvent(db.Model):
     influencer_id: Mapped[int | None] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(20))  # create, update, delete, restore, erase
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The events one user action wrote (a request, a job, an import run) share an action id,
+    # so the history shows them as one entry; an import's run and revert name the import.
+    action_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     user = relationship("User", foreign_keys=[user_id])
 

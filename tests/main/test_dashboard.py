@@ -50,7 +50,7 @@ def test_recent_changes_listed(member_client, db):
     factories.make_influencer(display_name="Hugo Lefèvre")
     page = member_client.get("/").get_data(as_text=True)
     assert "Recent changes" in page
-    assert '">Hugo Lefèvre</a> ·' in page
+    assert '">Hugo Lefèvre</a> created' in page
 
 
 def test_counts_follow_every_change(member_client, db):
