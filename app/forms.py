@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from app.collation import sort_key
+
 COUNT_MAX = 2_000_000_000  # fits the 32-bit integer columns of PostgreSQL
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
 
@@ -33,13 +35,8 @@ def country_choices(blank=None) -> list[tuple[str, str]]:
     """ISO 3166 alpha-2 codes named in the user's language (Babel's CLDR territories)."""
     names = Locale.parse(str(get_locale() or "en")).territories
     codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    items = sorted(((c, names[c]) for c in codes), key=lambda kv: _sort_key(kv[1]))
+    items = sorted(((c, names[c]) for c in codes), key=lambda kv: sort_key(kv[1]))
     return [("", str(blank or "—"))] + items
-
-
-def _sort_key(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                   if not unicodedata.combining(c))
 
 
 def parse_number(text: str, whole: bool) -> float:

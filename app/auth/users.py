@@ -117,9 +117,9 @@ def set_active(user: User, active: bool, acting: User) -> None:
 def team() -> list[tuple[int, str]]:
     """Every user (owners may have left the team since), for the owner filter and column."""
     return [(u.id, u.name) for u in db.session.execute(
-        select(User.id, User.name).order_by(User.name, User.id))]
+        select(User.id, User.name).order_by(User.sort_name, User.id))]
 
 
 def active_team() -> list[tuple[int, str]]:
     return [(u.id, u.name) for u in db.session.execute(
-        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name, User.id))]
+        select(User.id, User.name).where(User.active.is_(True)).order_by(User.sort_name, User.id))]

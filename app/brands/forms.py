@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -19,16 +17,13 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from app.brands.service import registration_problem
 from app.codes import SECTORS
+from app.collation import sort_key
 from app.forms import VersionedForm
 from app.i18n.labels import choices
 from app.security import safe_http_url
 
 # Babel's territories include regions ("150"), groupings and private-use codes.
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
-
-
-def _sort_key(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -38,7 +33,7 @@ def country_choices() -> list[tuple[str, str]]:
         (code, name) for code, name in locale.territories.items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     ]
-    countries.sort(key=lambda pair: _sort_key(pair[1]))
+    countries.sort(key=lambda pair: sort_key(pair[1]))
     return [("", "—"), *countries]
 
 

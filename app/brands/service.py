@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.codes import SECTORS
+from app.collation import sort_key
 from app.core.errors import NotFound, ServiceError, save_versioned
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -55,7 +56,7 @@ SECTOR_RULES = {
 }
 
 SORTS = {
-    "name": Brand.name, "sector": Brand.sector, "country": Brand.tax_country,
+    "name": Brand.sort_name, "sector": Brand.sector, "country": Brand.tax_country,
     "updated": Brand.updated_at,
 }
 
@@ -162,10 +163,11 @@ def list_brands(query: str = "", sort: str = "name", page: int = 1, size: int = 
     if query:
         needle = query.lower()
         stmt = stmt.where(or_(
-            func.lower(Brand.name).contains(needle, autoescape=True),
+            # The name's folded key: "musee" finds "Musée" (app/collation.py).
+            Brand.sort_name.contains(sort_key(query), autoescape=True),
             func.lower(Brand.legal_name).contains(needle, autoescape=True),
         ))
-    column = SORTS.get(sort.lstrip("-"), Brand.name)
+    column = SORTS.get(sort.lstrip("-"), Brand.sort_name)
     order = column.desc() if sort.startswith("-") else column.asc()
     stmt = stmt.order_by(order, Brand.id)
     return paginate(stmt, page, size, query_args)
@@ -182,8 +184,9 @@ def sector_warning(brand: Brand) -> str | None:
 
 
 def brand_choices(keep: int | None = None) -> list[tuple[int, str]]:
-    """Live brands by name (and `keep`, the brand a campaign already has, even trashed)."""
+    """Live brands in French order (and `keep`, the brand a campaign already has, even
+    trashed)."""
     live = Brand.deleted_at.is_(None)
     return [(b.id, b.name) for b in db.session.execute(
         select(Brand.id, Brand.name).where(or_(live, Brand.id == keep) if keep else live)
-        .order_by(func.lower(Brand.name), Brand.id))]
+        .order_by(Brand.sort_name, Brand.id))]

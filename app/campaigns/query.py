@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from app.campaigns.compliance import campaigns_in_deals, restricted_sector
 from app.codes import RESTRICTED_SECTORS
+from app.collation import sort_key
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.models import Brand, Campaign, Participant, User
@@ -59,13 +60,13 @@ def _search(query: str):
     needle = query.strip()[:200]
     if not needle:
         return None
-    lowered = needle.lower()
-    # SQLite's lower() folds ASCII only: the text as typed is tried too ("Été").
-    return or_(*[
-        test for column in (Campaign.name, Brand.name, Campaign.hashtags)
-        for test in (func.lower(column).contains(lowered, autoescape=True),
-                     column.contains(needle, autoescape=True))
-    ])
+    lowered, folded = needle.lower(), sort_key(needle)
+    # Names through their folded keys ("musee" finds "Musée" and back); SQLite's lower()
+    # folds ASCII only, so hashtags are also tried as typed ("Été").
+    return or_(Campaign.sort_name.contains(folded, autoescape=True),
+               Brand.sort_name.contains(folded, autoescape=True),
+               func.lower(Campaign.hashtags).contains(lowered, autoescape=True),
+               Campaign.hashtags.contains(needle, autoescape=True))
 
 
 def conditions(filters: dict[str, Any], user_id: int | None, trash: bool = False) -> list:
@@ -103,15 +104,16 @@ def _period(start: date | None, end: date | None) -> list:
 
 def _sort_column(key: str, figures, owner):
     return {
-        "name": func.lower(Campaign.name), "brand": func.lower(Brand.name),
+        # Names in French order: their stored keys (app/collation.py).
+        "name": Campaign.sort_name, "brand": Brand.sort_name,
         # The workflow's order, not the alphabet's.
         "status": case({s: i for i, s in enumerate(CAMPAIGN_STATUSES)}, value=Campaign.status),
         "objective": Campaign.objective, "starts": Campaign.starts_on,
         "ends": Campaign.ends_on, "budget": Campaign.budget_cents,
         "participants": func.coalesce(figures.c.participants, 0),
         "committed": func.coalesce(figures.c.committed, 0),
-        "owner": func.lower(owner.name), "updated": Campaign.updated_at,
-    }.get(key, func.lower(Campaign.name))
+        "owner": owner.sort_name, "updated": Campaign.updated_at,
+    }.get(key, Campaign.sort_name)
 
 
 def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: Any,

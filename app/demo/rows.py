@@ -11,6 +11,7 @@ from itertools import accumulate
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from app.collation import search_text, sort_key
 from app.core.bulk import RawInserter
 from app.extensions import db
 from app.models.influencer import AGE_BANDS, AGE_COLUMNS, INTERACTION_KINDS, KINDS, STATUSES
@@ -62,8 +63,8 @@ SUMMARIES = {
 }
 
 COLUMNS = {
-    "influencer": ("id", "display_name", "kind", "email", "city", "country", "tax_country",
-                   "languages", "owner_id", "status", "data_source", "lawful_basis",
+    "influencer": ("id", "display_name", "sort_name", "kind", "email", "city", "country",
+                   "tax_country", "languages", "owner_id", "status", "data_source", "lawful_basis",
                    "informed_on", "consent_on", "followers_total", "engagement_rate",
                    "search_text", "created_at", "updated_at", "created_by_id", "version",
                    "audience_female", "audience_top_country", *AGE_COLUMNS.values()),
@@ -113,6 +114,7 @@ class Rows:
         now = datetime.now(UTC).replace(microsecond=0)
         stamps = sorted(now - timedelta(minutes=rng.randrange(700 * 24 * 60))
                         for _ in range(2000))
+        self.moments = stamps
         self.stamps = [self._ts(s) for s in stamps]
         self.days = [self._day(self.today - timedelta(days=n)) for n in range(800)]
         self.kind, self.status = _picker(rng, KIND_WEIGHTS), _picker(rng, STATUS_WEIGHTS)
@@ -195,7 +197,7 @@ class Rows:
         contacted = status != "prospect"
         created = rng.randrange(len(self.stamps))
         batch["influencer"].append((
-            iid, name, kind, email, rng.choice(CITIES[country]), country, country,
+            iid, name, sort_key(name), kind, email, rng.choice(CITIES[country]), country, country,
             "fr,en" if rng.random() < 0.3 else "fr",
             rng.choice(self.owners) if rng.random() < 0.8 else None, status,
             rng.choice(("discovery_tool", "discovery_tool", "import", "import", "manual",
@@ -203,7 +205,7 @@ class Rows:
             rng.choice(self.days[:400]) if contacted else None,
             rng.choice(self.days[:300]) if basis == "consent" else None,
             followers, max(a[10] for a in accounts),
-            " ".join([name.lower(), (email or "")] + [a[3] for a in accounts]),
+            search_text([name, email, *[a[3] for a in accounts]]),
             self.stamps[created], self.stamps[rng.randint(created, len(self.stamps) - 1)],
             self.owners[0], 1, *self.main_audience,
         ))
@@ -310,9 +312,12 @@ class Rows:
         for _ in range(count):
             kind = rng.choice(INTERACTION_KINDS)
             user = rng.choice(users)
-            follow_up = (self._day(self.today + timedelta(days=rng.randint(-10, 21)))
+            at = rng.randrange(len(self.stamps) - 400, len(self.stamps))
+            stamp = self.stamps[at]
+            # A follow-up never comes before its interaction.
+            follow_up = (self._day(max(self.today + timedelta(days=rng.randint(-10, 21)),
+                                       self.moments[at].date()))
                          if rng.random() < 0.4 else None)
-            stamp = rng.choice(self.stamps[-400:])
             rows.append((self.take_id("interaction"), rng.choice(self.population), user, kind,
                          stamp, SUMMARIES[kind], follow_up, False, stamp, stamp, user))
         self.write("interaction", rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.collation import search_text, sort_key
 from app.imports.parsing.handles import HandleError, normalise_handle
 from app.imports.parsing.rows import NormalisedRow
 from app.models.influencer import AGE_COLUMNS
@@ -21,8 +22,8 @@ PERSON_FIELDS = (*PERSON_VALUES, "date_of_birth")
 COUNTS = ("followers", "following", "posts", "avg_likes", "avg_comments", "avg_views",
           "engagement_rate", "credibility")
 FIGURES = (*COUNTS, "figures_on")
-DENORMALISED = ("followers_total", "engagement_rate", "search_text", "audience_female",
-                "audience_top_country", *AGE_COLUMNS.values())
+DENORMALISED = ("followers_total", "engagement_rate", "search_text", "sort_name",
+                "audience_female", "audience_top_country", *AGE_COLUMNS.values())
 SITES = ("blog", "podcast", "newsletter", "other")
 _FIELD_SET = frozenset(PERSON_FIELDS)
 _AGE_BANDS = tuple(AGE_COLUMNS)  # in the order of their columns in DENORMALISED
@@ -197,9 +198,9 @@ class Person:
             if found_rate is not None and (rate is None or found_rate > rate):
                 rate = found_rate
             words.append(account["handle"])
-        search_text = " ".join([str(w).lower() for w in words if w])
+        searched, sort_name = search_text(words), sort_key(values.get("display_name"))
         if not self.latest:
-            return (followers, rate, search_text, *_NO_AUDIENCE)
+            return (followers, rate, searched, sort_name, *_NO_AUDIENCE)
         shares: dict[str, dict[str, float]] = {}
         with_audience = [(self.accounts[k].get("followers") or 0,
                           self.accounts[k].get("id", 0), v[2])
@@ -209,5 +210,5 @@ class Person:
         countries = shares.get("country")
         top = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
         ages = shares.get("age", {})
-        return (followers, rate, search_text, shares.get("gender", {}).get("female"), top,
+        return (followers, rate, searched, sort_name, shares.get("gender", {}).get("female"), top,
                 *[ages.get(band) for band in _AGE_BANDS])

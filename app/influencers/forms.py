@@ -32,7 +32,7 @@ from app.forms import (  # noqa: F401 - re-exported for the influencer views
 )
 from app.i18n.labels import choices, label
 from app.imports.parsing.handles import HandleError, normalise_handle
-from app.influencers.interactions import OUTREACH_KINDS
+from app.influencers.interactions import OUTREACH_KINDS, follow_up_problem
 from app.models import User
 from app.models.influencer import (
     DATA_SOURCES,
@@ -154,7 +154,8 @@ class InfluencerForm(FlaskForm):
 
 def owner_choices(current: User | None) -> list[tuple[str, str]]:
     users = list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.role != "viewer").order_by(User.name)
+        select(User).where(User.active.is_(True), User.role != "viewer")
+        .order_by(User.sort_name, User.id)
     ))
     if current is not None and current not in users:
         users.append(current)
@@ -339,6 +340,11 @@ class InteractionForm(FlaskForm):
         self.kind.choices = choices("interaction", kinds)
         if self.occurred_on.data is None and not self.is_submitted():
             self.occurred_on.data = date.today()
+
+    def validate_follow_up_on(self, field) -> None:
+        problem = follow_up_problem(self.occurred_on.data, field.data)
+        if problem:
+            raise FieldError(problem)
 
 
 ERASE_REASON_LABELS = {

@@ -65,7 +65,7 @@ def export(influencer: Influencer) -> dict[str, Any]:
     owner = db.session.get(User, influencer.owner_id) if influencer.owner_id else None
     return {
         "exported_at": plain_value(utcnow()),
-        "influencer": _row(influencer, skip=("search_text",)),
+        "influencer": _row(influencer, skip=("search_text", "sort_name")),
         "owner": {"id": owner.id, "name": owner.name, "email": owner.email} if owner else None,
         "tags": influencer.tag_names,
         "social_accounts": [

@@ -3,7 +3,10 @@ bulk actions. Invalid filter values are reported beside their field and then ign
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
@@ -50,6 +53,23 @@ class ScoreField(TypedNumberField):
 
 
 NO_RUN = _l("No scoring run has finished yet.")
+SEP = " · "
+
+
+def distinct_communities(communities) -> list[tuple[str, str]]:
+    """Each community once, and told apart: a label names a community's commonest tags, so
+    two communities may read alike ("musée · running" twice, "mode · art" and "art · mode");
+    those get their number. `communities`: (number, "label · N people") choices."""
+    kept = dict(communities)  # one entry per number
+    names = {number: text.rsplit(SEP, 1)[0] for number, text in kept.items()}
+    tags = Counter(frozenset(name.split(SEP)) for name in names.values())
+    distinct = []
+    for number, text in kept.items():
+        name = names[number]
+        if tags[frozenset(name.split(SEP))] > 1:
+            text = f"{name} ({_('Community %(number)s', number=number)})" + text[len(name):]
+        distinct.append((number, text))
+    return distinct
 
 
 class FilterForm(FlaskForm):
@@ -93,7 +113,7 @@ class FilterForm(FlaskForm):
         """`communities`: the latest run's (number, name) choices; None when no run yet."""
         super().__init__(*args, **kwargs)
         self.scored = communities is not None
-        self.community.choices = [("", _l("Any"))] + list(communities or [])
+        self.community.choices = [("", _l("Any"))] + distinct_communities(communities or [])
         if not self.scored:
             for field in (self.community, self.score_min):
                 field.render_kw = {**(field.render_kw or {}), "disabled": True}

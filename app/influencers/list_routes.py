@@ -15,6 +15,7 @@ from app.influencers import bulk as influencer_bulk
 from app.influencers import query as listing
 from app.influencers.blueprint import bp
 from app.influencers.list_forms import BulkForm, FilterForm
+from app.influencers.platform_figures import page_figures
 from app.models.influencer import KINDS, PLATFORMS, STATUSES
 from app.security import role_required, safe_next_url
 
@@ -62,6 +63,8 @@ def index():
         "influencers/index.html", form=form, page=page, capped=capped, sort=sort,
         filtered=filtered, scored=run_id is not None,
         scores=listing.page_scores(run_id, [person.id for person in page.items]),
+        platform=filters.get("platform"),
+        figures=page_figures(page.items, filters.get("platform")),
         owners=dict(owners), tags=listing.tag_names(), labels=_labels(),
         header_args={k: v for k, v in query_args.items() if k != "sort"},
         any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
@@ -114,3 +117,19 @@ def export_csv():
     body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
     return attachment(in_own_context(current_app._get_current_object(), body), "text/csv",
                       exports.filename())
+
+
+@bp.get("/export.xlsx")
+@role_required("member")
+def export_xlsx():
+    """“Export for Excel (French)”: the same rows as export.csv in an .xlsx workbook, one
+    row per person (`?per=account`: per account), French headers and labels."""
+    from app.influencers import export_excel  # imported here: XlsxWriter is only for this
+
+    form, _run_id = _filter_form(users.team())  # as on the list: invalid values ignored
+    filters = form.clean()
+    per_account = request.args.get("per") == "account"
+    path, _rows = export_excel.build(filters, current_user.id, filters.get("sort", "name"),
+                                     per_account)
+    return attachment(export_excel.file_chunks(path), export_excel.MIMETYPE,
+                      export_excel.filename(per_account))

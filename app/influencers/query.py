@@ -5,6 +5,10 @@ Every filter is a plain column test or an EXISTS on an indexed child table, so a
 the same handful of queries at 100 influencers or 100 000: count, page, accounts, tags, and
 with a scoring run its communities and the page's scores.
 
+With a platform chosen, the followers and engagement filters and sorts read that
+platform's account (the person's biggest there) rather than the all-platform figures
+copied onto the influencer (app/influencers/platform_figures.py).
+
 Scores are read from the latest finished scoring run only: its id is looked up once per page
 and handed down (`run_id`); callers that do not pass it (the export) have it looked up when a
 score filter or sort needs it.
@@ -21,9 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, asc, column, desc, exists, false, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
+from app.collation import fold, sort_key
 from app.core.pagination import Page, paginate, parse_page
 from app.extensions import db
 from app.i18n.formats import number as number_format
+from app.influencers.platform_figures import platform_account
 from app.models import Community, Influencer, InfluencerScore, ScoringRun, SocialAccount, Tag, User
 from app.models.influencer import AGE_COLUMNS, influencer_tag
 
@@ -37,13 +43,13 @@ COMMUNITY_CHOICES = 50
 SCORE_LIST_MAX = 10_000
 LATEST: EllipsisType = ...  # run_id not given: look the latest run up if it is needed
 SORT_COLUMNS = {
-    "name": Influencer.display_name,
+    "name": Influencer.sort_name,  # French order: É with E (app/collation.py)
     "kind": Influencer.kind,
     "status": Influencer.status,
     "country": Influencer.country,
     "followers": Influencer.followers_total,
     "engagement": Influencer.engagement_rate,
-    "owner": User.name,
+    "owner": User.sort_name,
     "created": Influencer.created_at,
     "updated": Influencer.updated_at,
     "score": InfluencerScore.score,  # of the latest run (see ordered and _by_score)
@@ -63,16 +69,17 @@ SORT_LABELS = {
 
 
 def tag_names() -> list[str]:
-    return list(db.session.scalars(select(Tag.name).order_by(Tag.name)))
+    """In French order; tags are few, so sorted here rather than by a stored key."""
+    return sorted(db.session.scalars(select(Tag.name)), key=lambda name: (sort_key(name), name))
 
 
 def _tag_ids(wanted: str, partial: bool) -> list[int]:
-    """Tags are few: matched here, in Python, so that "Été" and "été" meet on every database
-    (SQLite's lower() folds ASCII only)."""
-    folded = wanted.casefold()
+    """Tags are few: matched here, in Python, so that "Été", "été" and "ete" meet on every
+    database (SQLite's lower() folds ASCII only, and neither folds accents)."""
+    folded = fold(wanted)
     found = []
     for tag_id, name in db.session.execute(select(Tag.id, Tag.name)):
-        if (folded in name.casefold()) if partial else (name.casefold() == folded):
+        if (folded in fold(name)) if partial else (fold(name) == folded):
             found.append(tag_id)
     return found
 
@@ -83,7 +90,7 @@ def _tagged(tag_ids: list[int]):
 
 
 def _contains(needle: str):
-    """Substring test on the lower-cased search text, through a trigram index on both
+    """Substring test on the folded search text, through a trigram index on both
     databases (see app/models/influencer.py). PostgreSQL: LIKE on the GIN index. SQLite:
     GLOB on the FTS5 trigram table; a needle holding GLOB wildcards (rare) scans the table
     with its wildcards bracketed."""
@@ -98,8 +105,10 @@ def _contains(needle: str):
 
 
 def search(text: str):
-    """Name, email and handles live lower-cased in search_text; tags are matched apart."""
-    needle = text.strip().lstrip("@").lower()
+    """Name, email and handles live folded (no case, no accents) in search_text, and the
+    needle is folded alike: "musee" finds "Musée", "Édith" finds "edith"; tags are matched
+    apart."""
+    needle = fold(text.strip().lstrip("@"))
     if not needle:
         return None
     condition = _contains(needle)
@@ -117,8 +126,14 @@ def conditions(filters: dict[str, Any], user_id: int | None,
         if name in filters:
             where.append(getattr(Influencer, name) == filters[name])
     if "platform" in filters:
-        where.append(exists().where(SocialAccount.influencer_id == Influencer.id,
-                                    SocialAccount.platform == filters["platform"]))
+        account, on_platform = platform_account(filters["platform"])
+        ranges = _ranges(filters, account)
+        # An account there; with figures asked of it, the one whose figures the list shows.
+        where.append(exists().where(on_platform, *ranges) if ranges
+                     else exists().where(SocialAccount.influencer_id == Influencer.id,
+                                         SocialAccount.platform == filters["platform"]))
+    else:
+        where.extend(_ranges(filters, None))
     if "owner" in filters:
         owner = filters["owner"]
         if owner == "none":
@@ -130,7 +145,6 @@ def conditions(filters: dict[str, Any], user_id: int | None,
     if "tag" in filters:
         tag_ids = _tag_ids(filters["tag"], partial=False)
         where.append(_tagged(tag_ids) if tag_ids else false())
-    where.extend(_ranges(filters))
     # Audience filters read the main account's latest snapshot, copied onto the row.
     if "women_min" in filters:
         where.append(Influencer.audience_female >= filters["women_min"])
@@ -189,26 +203,46 @@ def _as_int(value: Any) -> int | None:
     return number if -2**31 <= number < 2**31 else None
 
 
-def _ranges(filters: dict[str, Any]) -> list:
+def _ranges(filters: dict[str, Any], account) -> list:
+    """The followers and engagement bounds, on one platform's `account` or, without one, on
+    the all-platform figures."""
+    followers, rate = ((account.followers, account.engagement_rate) if account is not None
+                       else (Influencer.followers_total, Influencer.engagement_rate))
     where = []
     if "followers_min" in filters:
-        where.append(Influencer.followers_total >= filters["followers_min"])
+        where.append(followers >= filters["followers_min"])
     if "followers_max" in filters:
-        where.append(Influencer.followers_total <= filters["followers_max"])
+        where.append(followers <= filters["followers_max"])
     # The form turns typed percentages into shares (2.5 % → 0.025), as stored.
     if "engagement_min" in filters:
-        where.append(Influencer.engagement_rate >= filters["engagement_min"])
+        where.append(rate >= filters["engagement_min"])
     if "engagement_max" in filters:
-        where.append(Influencer.engagement_rate <= filters["engagement_max"])
+        where.append(rate <= filters["engagement_max"])
     return where
 
 
-def ordered(stmt: Select, sort: str, run_id: int | None | EllipsisType = LATEST) -> Select:
+def selection(filters: dict[str, Any], user_id: int | None, sort: str, *where) -> Select:
+    """The ids of the people the list shows for these filters, in its order (for the
+    exports: with a platform chosen, its figures filter and sort)."""
+    return ordered(select(Influencer.id).where(*conditions(filters, user_id), *where), sort,
+                   platform=filters.get("platform"))
+
+
+def ordered(stmt: Select, sort: str, run_id: int | None | EllipsisType = LATEST,
+            platform: str | None = None) -> Select:
     """`stmt` in the list's order. By score (the export; the list pages with _by_score, in
-    the same order): the latest run outer-joined, people without a score last both ways."""
+    the same order): the latest run outer-joined, people without a score last both ways.
+    By followers or engagement with a `platform`: its account's, the unknown last."""
     descending = sort.startswith("-")
-    column = SORT_COLUMNS.get(sort.lstrip("-"), Influencer.display_name)
-    if column is User.name:
+    key = sort.lstrip("-")
+    if platform is not None and key in ("followers", "engagement"):
+        account, on_platform = platform_account(platform)
+        column = account.followers if key == "followers" else account.engagement_rate
+        direction = desc if descending else asc
+        return stmt.join(account, on_platform).order_by(
+            direction(column).nulls_last(), direction(account.influencer_id))
+    column = SORT_COLUMNS.get(key, Influencer.sort_name)
+    if column is User.sort_name:
         stmt = stmt.outerjoin(User, User.id == Influencer.owner_id)
     direction = desc if descending else asc
     if column is InfluencerScore.score:
@@ -249,7 +283,8 @@ def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: A
         page = _by_score(where, run_id, sort.startswith("-"), number, size, query_args,
                          total, None if exact else cap)
         return page, not exact and page.total >= cap
-    stmt = ordered(select(Influencer).where(where), sort, run_id).options(
+    stmt = ordered(select(Influencer).where(where), sort, run_id,
+                   filters.get("platform")).options(
         selectinload(Influencer.accounts), selectinload(Influencer.tags)
     )
     page = paginate(stmt if exact else stmt.limit(cap), number, size, query_args, total=total)

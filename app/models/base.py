@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import DateTime, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from app.collation import SORT_KEY_LENGTH, sort_key
+
+# A name's French sort key (app/collation.py), compared byte for byte on both
+# databases: SQLite's default, and "C" on PostgreSQL whatever the server's own collation.
+SORT_KEY_TYPE = String(SORT_KEY_LENGTH).with_variant(
+    String(SORT_KEY_LENGTH, collation="C"), "postgresql")
 
 
 def utcnow() -> datetime:
@@ -55,6 +62,19 @@ class SoftDeleteMixin:
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def sort_name_column(source: str) -> Mapped[str]:
+    """The stored sort key of column `source`. Core inserts that leave it out get it from
+    this default; ORM writes from `keep_sort_name`; raw bulk inserts give it themselves."""
+    return mapped_column(SORT_KEY_TYPE, default=lambda context: sort_key(
+        context.get_current_parameters().get(source)))
+
+
+def keep_sort_name(attribute) -> None:
+    """Recompute `sort_name` whenever the ORM sets `attribute` (a model's name)."""
+    event.listen(attribute, "set", lambda target, value, _old, _initiator: setattr(
+        target, "sort_name", sort_key(value)))
 
 
 def render_alembic_item(type_, obj, autogen_context):

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import SoftDeleteMixin, TimestampMixin, VersionedMixin
+from app.models.base import (
+    SoftDeleteMixin,
+    TimestampMixin,
+    VersionedMixin,
+    keep_sort_name,
+    sort_name_column,
+)
 
 
 class Brand(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    sort_name: Mapped[str] = sort_name_column("name")  # French order (see base.py)
     legal_name: Mapped[str | None] = mapped_column(String(200))
     legal_form: Mapped[str | None] = mapped_column(String(80))
     registration_number: Mapped[str | None] = mapped_column(String(40))
@@ -24,5 +31,10 @@ class Brand(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
 
+    __table_args__ = (Index("ix_brand_sort_name", "sort_name", "id"),)
+
     def __repr__(self) -> str:
         return f"<Brand {self.id} {self.name!r}>"
+
+
+keep_sort_name(Brand.name)

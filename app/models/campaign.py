@@ -22,7 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin
+from app.models.base import (
+    SoftDeleteMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    keep_sort_name,
+    sort_name_column,
+)
 
 OBJECTIVES = ("awareness", "engagement", "traffic", "conversion", "ugc", "event")
 CAMPAIGN_STATUSES = ("draft", "planned", "active", "completed", "cancelled")
@@ -50,6 +57,7 @@ class Campaign(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id", ondelete="RESTRICT"),
                                           index=True)
     name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = sort_name_column("name")  # French order (see base.py)
     objective: Mapped[str] = mapped_column(String(20), default="awareness")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     starts_on: Mapped[date | None] = mapped_column(Date)
@@ -78,10 +86,14 @@ class Campaign(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     participants: Mapped[list[Participant]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Participant.id")
 
-    __table_args__ = (Index("ix_campaign_status_dates", "status", "starts_on"),)
+    __table_args__ = (Index("ix_campaign_status_dates", "status", "starts_on"),
+                      Index("ix_campaign_sort_name", "sort_name", "id"))
 
     def __repr__(self) -> str:
         return f"<Campaign {self.id} {self.name!r}>"
+
+
+keep_sort_name(Campaign.name)
 
 
 class Participant(TimestampMixin, VersionedMixin, db.Model):

@@ -34,12 +34,15 @@ from app.codes import (  # noqa: F401 - the models' codes, re-exported
     PLATFORMS,
     STATUSES,
 )
+from app.collation import search_text, sort_key
 from app.extensions import db
 from app.models.base import (
     SoftDeleteMixin,
     TimestampMixin,
     UTCDateTime,
     VersionedMixin,
+    keep_sort_name,
+    sort_name_column,
     utcnow,
 )
 
@@ -68,6 +71,7 @@ class Tag(db.Model):
 class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = sort_name_column("display_name")  # French order (see base.py)
     legal_name: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="other")
     email: Mapped[str | None] = mapped_column(String(254))
@@ -122,7 +126,7 @@ class Influencer(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
         # a sorted page is read in index order on both SQLite and PostgreSQL.
         *(Index(f"ix_influencer_live_{name}", column, "id", sqlite_where=_LIVE,
                 postgresql_where=_LIVE)
-          for name, column in (("name", "display_name"), ("followers", "followers_total"),
+          for name, column in (("name", "sort_name"), ("followers", "followers_total"),
                                ("engagement", "engagement_rate"), ("created", "created_at"),
                                ("updated", "updated_at"), ("kind_sort", "kind"),
                                ("status_sort", "status"), ("country_sort", "country"))),
@@ -174,6 +178,11 @@ class SocialAccount(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_social_account_influencer", "influencer_id", "platform"),
         Index("ix_social_account_handle", "handle"),
         Index("ix_social_account_platform", "platform", "influencer_id"),
+        # The list's sorts by one platform's figures read its accounts in this order.
+        Index("ix_social_account_platform_followers", "platform", "followers",
+              "influencer_id"),
+        Index("ix_social_account_platform_engagement", "platform", "engagement_rate",
+              "influencer_id"),
     )
 
     def __repr__(self) -> str:
@@ -254,6 +263,9 @@ class Interaction(TimestampMixin, db.Model):
     )
 
 
+keep_sort_name(Influencer.display_name)
+
+
 # Substring search over `search_text` through trigrams on both databases (migration
 # 0001 creates the same objects):
 # - PostgreSQL: the pg_trgm extension (trusted: the database owner may create it) and the
@@ -301,7 +313,9 @@ def refresh_denormalised(influencer: Influencer) -> None:
     influencer.engagement_rate = max(rates) if rates else None
     words = [influencer.display_name, influencer.legal_name, influencer.email]
     words += [a.handle for a in accounts]
-    influencer.search_text = " ".join(w.lower() for w in words if w)
+    # Folded (no case, no accents): a search for "musee" finds "Musée" and back.
+    influencer.search_text = search_text(words)
+    influencer.sort_name = sort_key(influencer.display_name)
     _copy_main_audience(influencer, accounts)
 
 

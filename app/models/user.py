@@ -6,11 +6,17 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import UTCDateTime, VersionedMixin, utcnow
+from app.models.base import (
+    UTCDateTime,
+    VersionedMixin,
+    keep_sort_name,
+    sort_name_column,
+    utcnow,
+)
 
 # The one place that knows the roles, from least to most powerful.
 ROLES = ("viewer", "member", "manager", "admin")
@@ -25,6 +31,7 @@ class User(UserMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    sort_name: Mapped[str] = sort_name_column("name")  # French order (see base.py)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="member")
     locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
@@ -36,6 +43,8 @@ class User(UserMixin, VersionedMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_user_sort_name", "sort_name", "id"),)
 
     def get_id(self) -> str:
         return self.session_token
@@ -52,3 +61,6 @@ class User(UserMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+keep_sort_name(User.name)

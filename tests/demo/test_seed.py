@@ -45,6 +45,9 @@ def test_seed_writes_a_coherent_demo(runner, client, db):
     assert scalar(select(func.count()).select_from(Brand)) >= 6
     assert scalar(select(func.count()).select_from(Relationship)) >= 200
     assert scalar(select(func.count()).select_from(Interaction)) > 0
+    follow_ups = db.session.execute(select(Interaction.occurred_at, Interaction.follow_up_on)
+                                    .where(Interaction.follow_up_on.is_not(None))).all()
+    assert follow_ups and all(due >= at.date() for at, due in follow_ups)
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"admin", "manager", "member", "viewer"}
 
