@@ -1,6 +1,7 @@
 """What French influencer law has to say about a campaign: a restricted sector (its
-brand's or its own), and the deals that need a written contract — fees from one brand to one
-influencer for one objective reaching 1 000 € HT in a year, with no signed contract.
+brand's or its own), and the deals that need a written contract — fees and in-kind benefits
+(from the participants' contracts) from one brand to one influencer for one objective
+reaching 1 000 € HT in a year, with no signed contract.
 """
 
 from __future__ import annotations
@@ -46,12 +47,27 @@ def _year():
     return func.coalesce(extract("year", Campaign.starts_on), extract("year", Campaign.created_at))
 
 
+def _in_kind():
+    """SQL: the value of the in-kind benefits in the participant's contracts (not
+    cancelled, not trashed, in euros): the law counts it with the fees (art. 8 I 3°)."""
+    theirs = aliased(Contract)
+    return (select(func.coalesce(func.sum(theirs.in_kind_cents), 0))
+            .where(theirs.participant_id == Participant.id, theirs.status != "cancelled",
+                   theirs.deleted_at.is_(None), theirs.currency == THRESHOLD_CURRENCY)
+            .correlate(Participant).scalar_subquery())
+
+
+def _amount():
+    """SQL: what one participant's deal is worth: the agreed fee plus the in-kind value."""
+    return func.coalesce(Participant.agreed_fee_cents, 0) + _in_kind()
+
+
 def _counted():
-    """Fees that count toward the threshold: agreed, not declined, in a live (not trashed,
-    not cancelled) campaign in euros."""
+    """Deals that count toward the threshold: a fee agreed or a benefit in kind, not
+    declined, in a live (not trashed, not cancelled) campaign in euros."""
     return and_(Campaign.deleted_at.is_(None), Campaign.status != "cancelled",
                 Campaign.currency == THRESHOLD_CURRENCY, Participant.stage != "declined",
-                Participant.agreed_fee_cents.is_not(None))
+                or_(Participant.agreed_fee_cents.is_not(None), _in_kind() > 0))
 
 
 def _signed_contract(year):
@@ -75,12 +91,11 @@ def _deal_groups(*columns, near: list[int] | None = None):
     participants), so a page or an overview does not add up every fee ever agreed."""
     year = _year()
     stmt = (select(Campaign.brand_id, Participant.influencer_id, Campaign.objective,
-                   year.label("year"), func.sum(Participant.agreed_fee_cents).label("total"),
-                   *columns)
+                   year.label("year"), func.sum(_amount()).label("total"), *columns)
             .join(Campaign, Campaign.id == Participant.campaign_id)
             .where(_counted(), ~_signed_contract(year))
             .group_by(Campaign.brand_id, Participant.influencer_id, Campaign.objective, year)
-            .having(func.sum(Participant.agreed_fee_cents) >= CONTRACT_THRESHOLD_CENTS))
+            .having(func.sum(_amount()) >= CONTRACT_THRESHOLD_CENTS))
     if near is not None:
         theirs, their_campaign = aliased(Participant), aliased(Campaign)  # not correlated
         stmt = stmt.where(

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.brands.service import brand_choices
+from app.collation import fold
 from app.contracts import document_routes, workflow_routes
 from app.contracts import terms as service
 from app.contracts.blueprint import bp, contract_or_404
@@ -70,10 +71,10 @@ def _influencer_choices(text: str, chosen: Influencer | None) -> list[tuple[int,
     stmt = select(Influencer.id, Influencer.display_name).where(
         Influencer.deleted_at.is_(None), Influencer.erased_at.is_(None))
     if text:
-        needle = f"%{text.lower()}%"
-        stmt = stmt.where(or_(Influencer.search_text.like(needle),
-                              Influencer.display_name.ilike(needle)))
-    rows = list(db.session.execute(stmt.order_by(Influencer.display_name).limit(PICK_LIMIT)))
+        # search_text is folded (app/collation.py): "edith" finds "Édith" and back.
+        stmt = stmt.where(Influencer.search_text.contains(fold(text), autoescape=True))
+    rows = list(db.session.execute(stmt.order_by(Influencer.sort_name, Influencer.id)
+                                   .limit(PICK_LIMIT)))
     if chosen is not None and chosen.id not in {row[0] for row in rows}:
         rows.insert(0, (chosen.id, chosen.display_name))
     return rows

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app.collation import sort_key
 from app.core.errors import NotFound, ServiceError, save_versioned
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -265,8 +266,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     values["benefits"] = _clean_benefits(values["benefits"])
     values["representatives"] = _clean_people(values["representatives"])
     _clean_terms(values)
-    if values["pay_kind"] in ("fixed", "per_operation"):
-        values["benefits"] = []
+    # In-kind benefits typed under any kind of pay are kept: the law counts their value
+    # with the fees (art. 8 I 3°), and the pay clause itemises them.
     return values
 
 
@@ -349,8 +350,11 @@ def list_page(filters: ListFilters, sort: str, number: Any, size: int = 25,
         needle = f"%{filters.text.lower()[:100]}%"
         stmt = stmt.where(or_(func.lower(Contract.number).like(needle),
                               func.lower(Contract.title).like(needle),
-                              func.lower(Brand.name).like(needle),
-                              func.lower(Influencer.display_name).like(needle)))
+                              # Names folded: "edith" finds "Édith" (app/collation.py).
+                              Brand.sort_name.contains(sort_key(filters.text[:100]),
+                                                       autoescape=True),
+                              Influencer.sort_name.contains(sort_key(filters.text[:100]),
+                                                            autoescape=True)))
     if filters.status in CONTRACT_STATUSES:
         stmt = stmt.where(Contract.status == filters.status)
     for column, value in ((Contract.brand_id, filters.brand_id),

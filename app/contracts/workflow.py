@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -103,8 +104,10 @@ class Incomplete(ServiceError):
     """Approval refused: `missing` lists what the contract still needs."""
 
     def __init__(self, missing: list[str]):
-        super().__init__(_("This contract cannot be approved yet: %(n)d mandatory items are "
-                           "missing.", n=len(missing)))
+        super().__init__(ngettext(
+            "This contract cannot be approved yet: %(num)d mandatory item is missing.",
+            "This contract cannot be approved yet: %(num)d mandatory items are missing.",
+            len(missing)))
         self.missing = missing
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -60,7 +60,7 @@ class Contract(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     campaign_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL"))
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="fr")
     template: Mapped[str] = mapped_column(String(60), default="ambassador")
@@ -83,6 +83,10 @@ class Contract(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     fee_per_operation_cents: Mapped[int | None] = mapped_column(BigInteger)
     # [{"description", "value_cents"}]: every in-kind benefit with its value (art. 8 I 3°).
     benefits: Mapped[list] = mapped_column(JSON, default=list)
+    # Their total, kept in step with `benefits` (below): the campaigns' 1 000 € HT check
+    # adds it to the agreed fees in SQL, which cannot sum inside a JSON list on both
+    # databases.
+    in_kind_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     payment_terms: Mapped[str | None] = mapped_column(Text)
     payment_days: Mapped[int] = mapped_column(Integer, default=30)
 
@@ -136,6 +140,12 @@ class Contract(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
 
     __table_args__ = (Index("ix_contract_status", "status", "brand_id"),)
 
+    @validates("benefits")
+    def _count_in_kind(self, _key: str, benefits: list | None) -> list | None:
+        self.in_kind_cents = sum(int(b.get("value_cents") or 0) for b in benefits or []
+                                 if isinstance(b, dict))
+        return benefits
+
     def __repr__(self) -> str:
         return f"<Contract {self.id} {self.number} {self.status}>"
 
@@ -188,6 +198,13 @@ class ContractSigner(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How the link reached its signer: "email" (sent by Relais), "shown" (displayed once
+    # to the member who sent it, to hand over) or "copied" (that member pressed Copy);
+    # when, and by which member. Printed on the evidence page.
+    delivery: Mapped[str | None] = mapped_column(String(10))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                   ondelete="SET NULL"))
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -205,6 +222,7 @@ class ContractSigner(db.Model):
 
     contract: Mapped[Contract] = relationship(back_populates="signers")
     document: Mapped[ContractDocument] = relationship()
+    delivered_by = relationship("User", foreign_keys=[delivered_by_id])
 
     def __repr__(self) -> str:
         return f"<ContractSigner {self.id} {self.role} signed={self.signed_at is not None}>"

@@ -1,6 +1,7 @@
 """Signing in headless Chromium, CSRF on as in production: a member sends an approved
-contract and copies the links; each signer opens their link, reads the embedded PDF and
-signs with the keyboard only; the contract page then shows it signed with its evidence."""
+contract and copies the links (the copy recorded for the evidence); each signer opens their
+link, reads the embedded PDF and signs with the keyboard only, the last one downloads the
+signed copy; the contract page then shows it signed with its evidence."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from app.extensions import db as _db
 from app.models import Contract
@@ -37,6 +39,9 @@ def test_send_then_sign_with_the_keyboard(page: Page, app, live_server, monkeypa
     expect(page.get_by_role("heading", name="Signing links to hand over")).to_be_visible()
     links = [page.locator("input.sign-link").nth(i).input_value() for i in range(2)]
     shot(page, "signing-links.png")
+    # Copy is recorded for the evidence: who handed the link over, and when.
+    with page.expect_response(lambda r: r.url.endswith("/copied") and r.status == 204):
+        page.locator("button.copy-link").first.click()
 
     for n, link in enumerate(links):
         signer_page = page.context.browser.new_page(locale="fr-FR")
@@ -55,6 +60,13 @@ def test_send_then_sign_with_the_keyboard(page: Page, app, live_server, monkeypa
         expect(signer_page.locator(".sign-done code.hash")).to_be_visible(timeout=30_000)
         if n == 1:
             shot(signer_page, "signing-thanks.png")
+            # The last signer downloads the signed copy from the thanks page.
+            with signer_page.expect_download() as download:
+                signer_page.get_by_role("link", name="Télécharger le contrat signé (PDF)").click()
+            signed = " ".join((p.extract_text() or "") for p in PdfReader(download.value.path())
+                              .pages).replace("\n", " ")
+            assert f"copié par {member.name}" in signed
+            assert "Signé électroniquement par" in signed
         signer_page.close()
 
     _db.session.expire_all()

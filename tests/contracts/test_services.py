@@ -176,3 +176,50 @@ def test_a_signed_contract_covers_the_deal(english):
     draft.status = "signed"
     db.session.commit()
     assert deals_needing_contract(campaign_id=campaign.id) == []
+
+
+@pytest.mark.parametrize("pay_kind", ["fixed", "per_operation"])
+def test_an_in_kind_benefit_under_fixed_pay_is_kept_and_counted(english, pay_kind, pdf_text):
+    from app.contracts.document import rules
+    from app.contracts.rendering import render_pdf
+    from app.contracts.view_data import threshold
+
+    data = {**service.defaults_for_standing(make_brand(), make_influencer()),
+            "pay_kind": pay_kind, "fixed_fee_cents": 80_000, "fee_per_operation_cents": 80_000,
+            "operations": [{"platform": "instagram", "kind": "reel", "count": 1}],
+            "benefits": [{"description": "Séjour de deux nuits", "value_cents": 30_000}]}
+    contract = service.create_contract(data, make_user("member"))
+    db.session.expire_all()
+    assert contract.benefits == [{"description": "Séjour de deux nuits", "value_cents": 30_000}]
+    assert rules.total_value_cents(contract) == 110_000
+    assert threshold(contract)["reached"]  # 800 € + 300 € in kind: a written contract
+    if pay_kind == "fixed":  # the document itemises it and counts it in the total
+        text = pdf_text(render_pdf(contract).pdf)
+        for value in ("800,00 €", "Avantages en nature", "Séjour de deux nuits", "300,00 €",
+                      "s'élève à 1 100,00 € hors taxes"):
+            assert value in text, value
+    service.update_contract(contract, {**data, "benefits": []}, contract.version)
+    assert contract.benefits == [] and not threshold(contract)["reached"]
+
+
+def test_in_kind_benefits_count_toward_the_campaigns_threshold(english):
+    """800 € agreed plus a 300 € stay in the participant's draft contract: 1 100 € HT,
+    a written contract is required (and a cancelled contract's benefits no longer count)."""
+    campaign = make_campaign(objective="awareness", currency="EUR",
+                             starts_on=date(2026, 5, 1), ends_on=date(2026, 6, 30))
+    participant = make_participant(campaign=campaign, agreed_fee_cents=80_000,
+                                   stage="contracted")
+    assert deals_needing_contract(campaign_id=campaign.id) == []
+    contract = make_contract(brand=campaign.brand, influencer=participant.influencer,
+                             participant=participant, campaign=campaign, benefits=[
+                                 {"description": "Séjour de deux nuits", "value_cents": 30_000}])
+    assert contract.in_kind_cents == 30_000
+    [deal] = deals_needing_contract(campaign_id=campaign.id)
+    assert (deal.influencer_id, deal.total_cents) == (participant.influencer_id, 110_000)
+    contract.benefits = [{"description": "Séjour d'une nuit", "value_cents": 15_000}]
+    db.session.commit()
+    assert deals_needing_contract(campaign_id=campaign.id) == []
+    contract.benefits = [{"description": "Séjour de deux nuits", "value_cents": 30_000}]
+    contract.status = "cancelled"
+    db.session.commit()
+    assert deals_needing_contract(campaign_id=campaign.id) == []

@@ -12,7 +12,7 @@ import pytest
 
 PUBLIC = {"static", "main.vendor", "main.health", "auth.login",
           # A signer is not a user: the single-use link in the address is the credential.
-          "signing.page", "signing.document", "signing.sign"}
+          "signing.page", "signing.document", "signing.sign", "signing.signed_copy"}
 # Writes any logged-in user may make: on their own account only.
 OWN_ACCOUNT_WRITES = {"auth.logout", "admin.profile", "admin.change_password"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -10,6 +10,8 @@ stored codes come from the caller (`Label`), which knows the app's translations.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 
@@ -60,6 +62,32 @@ def _lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+def _folded(text: str) -> str:
+    """Lower case, accents and punctuation dropped, words separated by one space."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split()) + " "
+
+
+def postal_address(address: str | None, *more: str | None) -> list[str]:
+    """The address's lines, then each of `more` (city, country) that they do not already
+    name: "12 rue X, 75001 Paris" and the city "Paris" print "12 rue X, 75001 Paris",
+    not "…, 75001 Paris, Paris". A line that only repeats the end of the previous ones is
+    left out too. Only the last two parts count: "12 avenue de Paris, Résidence A, 78000
+    Versailles" does not name Paris as its city."""
+    lines: list[str] = []
+    for part in [*_lines(address), *(_text(m) for m in more)]:
+        tail = [p for line in lines for p in line.split(",")][-2:]
+        if part and _folded(part).strip() and _folded(part) not in _folded(" ".join(tail)):
+            lines.append(part)
+    return lines
+
+
+def is_draft(contract) -> bool:
+    """A document of a contract not approved (draft, awaiting approval, or cancelled before
+    approval) is a draft: it carries the DRAFT / PROJET mark."""
+    return contract.approved_at is None
+
+
 def _country(code: str | None, language: str) -> str | None:
     if not code:
         return None
@@ -73,14 +101,18 @@ def _parties(contract, language: str, label: Label) -> dict:
             "name": brand.name, "legal_name": _text(brand.legal_name),
             "legal_form": _text(brand.legal_form),
             "registration_number": _text(brand.registration_number),
-            "address": _lines(brand.address), "email": _text(brand.email),
+            "address": postal_address(brand.address), "email": _text(brand.email),
             "tax_country": _country(brand.tax_country, language),
             "signatory_name": _text(brand.signatory_name),
             "signatory_title": _text(brand.signatory_title),
         },
         "influencer": {
             "display_name": person.display_name, "legal_name": _text(person.legal_name),
-            "address": _lines(person.address), "city": _text(person.city),
+            # The full postal address (lines, city, country): each named once.
+            "address": (postal_address(person.address, person.city,
+                                       _country(person.country, language))
+                        if _lines(person.address) else []),
+            "city": _text(person.city),
             "country": _country(person.country, language), "email": _text(person.email),
             "tax_country": _country(person.tax_country, language),
             "born_on": long_date(person.date_of_birth, language),
@@ -146,8 +178,9 @@ def _rights(contract) -> dict:
 
 
 def document_context(contract, label: Label, template_name: str = "",
-                     template_version: str = "") -> dict:
-    """The dict the contract templates get (see contracts/README.md for each key)."""
+                     template_version: str = "", template_label: str = "") -> dict:
+    """The dict the contract templates get (see contracts/README.md for each key);
+    `template_label` is the template's name in the contract's language (the one printed)."""
     language = contract.language or "fr"
     operations = _operations(contract, language, label)
     count = sum(op["count"] for op in operations)
@@ -156,6 +189,7 @@ def document_context(contract, label: Label, template_name: str = "",
     return {
         "language": language, "template_name": template_name,
         "template_version": template_version,
+        "template_label": template_label or template_name, "draft": is_draft(contract),
         "number": contract.number, "title": contract.title, "amendment": contract.amendment,
         "date": long_date(document_date(contract), language),
         "date_iso": document_date(contract).isoformat(),

@@ -1,5 +1,6 @@
-"""The final signed PDF: the contract document, byte for byte the pages that were signed,
-followed by an evidence page per signer (the electronic signature's record).
+"""The final signed PDF: the contract document, the pages that were signed with each
+signature block naming its signer (stamps.py), followed by an evidence page per signer
+(the electronic signature's record).
 
 Deterministic like the document itself: the evidence page's dates are the signatures'
 own, the PDF identifier derives from the document's hash, and pypdf adds no clock-based
@@ -15,7 +16,8 @@ from datetime import UTC, date, datetime
 from pypdf import PdfReader, PdfWriter
 
 from app.contracts.document.context import document_date, long_date
-from app.contracts.document.render import environment, html_to_pdf, manifest
+from app.contracts.document.render import environment, html_to_pdf, manifest, template_label
+from app.contracts.document.stamps import stamp_signatures
 
 
 def utc(value: datetime | None) -> str | None:
@@ -27,9 +29,26 @@ def utc(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _member(user) -> str | None:
+    """`Name <email>` of the team member who handed a link over."""
+    if user is None:
+        return None
+    return f"{user.name} <{user.email}>" if getattr(user, "email", None) else user.name
+
+
+def _delivery(signer) -> str | None:
+    """How the link reached the signer: email / shown / copied, or the older record."""
+    how = getattr(signer, "delivery", None)
+    if how is None and signer.method != "scan" and getattr(signer, "sent_at", None):
+        return "email" if getattr(signer, "emailed", False) else "team"
+    return how
+
+
 def _signer_rows(signers) -> list[dict]:
     return [{
         "role": s.role, "name": s.name, "email": s.email, "method": s.method,
+        "delivery": _delivery(s), "delivered_at": utc(getattr(s, "delivered_at", None)),
+        "delivered_by": _member(getattr(s, "delivered_by", None)),
         "sent_at": utc(s.sent_at), "opened_at": utc(s.opened_at),
         "signed_at": utc(s.signed_at), "ip_address": s.ip_address,
         "user_agent": s.user_agent, "consent_text": s.consent_text,
@@ -50,6 +69,7 @@ def evidence_context(contract, signers, document_bytes: bytes, document=None) ->
     day = _as_of(contract, signers)
     return {
         "language": language, "template_name": "evidence", "template_version": entry["version"],
+        "template_label": template_label("evidence", language), "draft": False,
         "number": contract.number, "title": contract.title, "amendment": contract.amendment,
         "date": long_date(day, language), "date_iso": day.isoformat(),
         "brand": {"name": brand.name, "legal_name": brand.legal_name},
@@ -57,8 +77,9 @@ def evidence_context(contract, signers, document_bytes: bytes, document=None) ->
         "document_sha256": hashlib.sha256(document_bytes).hexdigest(),
         "document_pages": len(PdfReader(io.BytesIO(document_bytes)).pages),
         "document_version": document.version if document is not None else None,
-        "document_template": (f"{document.template_name} {document.template_version}"
-                              if document is not None else contract.template),
+        "document_template": (
+            f"{template_label(document.template_name, language)} {document.template_version}"
+            if document is not None else template_label(contract.template, language)),
         "signers": _signer_rows(signers),
     }
 
@@ -74,6 +95,7 @@ def render_evidence_pdf(document_bytes: bytes, signers, contract, document=None)
     evidence, _pages = html_to_pdf(html, identifier)
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(document_bytes)))
+    stamp_signatures(writer, document_bytes, signers, context["language"], utc, identifier)
     writer.append(PdfReader(io.BytesIO(evidence)))
     stamp = "D:" + context["date_iso"].replace("-", "") + "000000Z"
     writer.add_metadata({"/Title": f"{contract.number} — {contract.title}",

@@ -57,12 +57,21 @@ def template_for(contract, root: Path = CONTRACTS) -> tuple[str, str, str]:
     return name, entry["version"], files.get(contract.language) or files["fr"]
 
 
+def template_label(name: str, language: str, root: Path = CONTRACTS) -> str:
+    """The template's name in `language` (templates.json "names"), printed on the
+    document; its code when the manifest gives none."""
+    entry = manifest(root).get(name) or {}
+    names = entry.get("names") or {}
+    return names.get(language) or names.get("en") or name
+
+
 def render_html(contract, label: Label, stylesheet: str = "contract.css") -> str:
     """The whole HTML document; `label` names stored codes in the contract's language;
     `stylesheet` is the URL of contracts/contract.css as the reader will fetch it (relative
     to `contracts/` for the PDF, a route for a web page)."""
     name, version, file = template_for(contract)
-    context = document_context(contract, label, name, version)
+    context = document_context(contract, label, name, version,
+                               template_label(name, contract.language or "fr"))
     return environment().get_template(file).render(**context, stylesheet=stylesheet)
 
 

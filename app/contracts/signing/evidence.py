@@ -14,6 +14,14 @@ from app.extensions import db
 from app.models import Contract, ContractDocument, ContractSigner, User
 from app.models.base import utcnow
 
+# The record's own words (English, like every key of the export).
+AUTHENTICATION = {
+    "email": "single-use link sent by email",
+    "shown": "single-use link shown once to a team member, to hand over",
+    "copied": "single-use link copied by a team member, to hand over",
+    "scan": "signed paper contract uploaded as a scan",
+}
+
 
 def signer_status(signer: ContractSigner, now: datetime | None = None) -> str:
     """signed / revoked / expired / opened / sent, for the team's panel."""
@@ -40,15 +48,17 @@ def evidence(contract: Contract) -> list[dict]:
                                  .options(selectinload(ContractSigner.document))
                                  .order_by(ContractSigner.id)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
-        {s.recorded_by_id for s in signers if s.recorded_by_id})))}
+        {i for s in signers for i in (s.recorded_by_id, s.delivered_by_id) if i})))}
     now = utcnow()
     return [{
         "contract": contract.number, "document_id": s.document_id,
         "document_version": s.document.version, "role": s.role, "name": s.name,
         "email": s.email, "status": signer_status(s, now), "method": s.method,
-        "authentication": ("single-use link sent by email" if s.emailed else
-                           "single-use link handed over by the team") if s.method != "scan"
-        else "signed paper contract uploaded as a scan",
+        "authentication": AUTHENTICATION.get(
+            "scan" if s.method == "scan" else s.delivery or ("email" if s.emailed else "shown")),
+        "delivery": s.delivery, "delivered_at": _iso(s.delivered_at),
+        "delivered_by": (users[s.delivered_by_id].email if s.delivered_by_id in users
+                         else None),
         "sent_at": _iso(s.sent_at), "emailed": s.emailed, "expires_at": _iso(s.expires_at),
         "opened_at": _iso(s.opened_at), "signed_at": _iso(s.signed_at),
         "revoked_at": _iso(s.revoked_at), "ip_address": s.ip_address,

@@ -1,7 +1,8 @@
 """Signing views. Public: the signer's page behind a single-use link (`/sign/<token>`), its
-PDF and the signature itself, in the contract's language, never indexed nor cached, rate
-limited per IP. Team (members): send the links, renew one, upload a signed scan, export
-the evidence; and the panel the contract page includes (templates/signing/_panel.html).
+PDF and the signature itself, then (the link used) the signed copy for 30 days; in the
+contract's language, never indexed nor cached, rate limited per IP. Team (members): send
+the links, record a Copy, renew one, upload a signed scan, export the evidence; and the
+panel the contract page includes (templates/signing/_panel.html).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.contracts.signing import copies, service
 from app.contracts.signing import evidence as signing_evidence
-from app.contracts.signing import service
 from app.contracts.signing.forms import RenewForm, ScanForm, SendForm, SignForm
 from app.contracts.signing.scan import SCAN_MAX, record_scan
 from app.contracts.terms import get_contract
@@ -69,9 +70,23 @@ def _sign_page(signer, form: SignForm, token: str, status: int = 200) -> Respons
         token=token), status)
 
 
+def _copy_page(signer, token: str) -> Response:
+    """A used link: the signer's copy of the signed contract, for COPY_DAYS after sealing."""
+    copy = copies.signed_copy(signer)
+    with force_locale(signer.contract.language):
+        if copy.expired:
+            return _public(render_template("signing/refused.html",
+                                           message=copies.expired_message()), 410)
+        return _public(render_template("signing/copy.html", copy=copy, signer=signer,
+                                       contract=signer.contract, token=token))
+
+
 @bp.get("/sign/<token>")
 @limiter.limit(PAGE_LIMIT)
 def page(token: str):
+    used = copies.used_link(token)
+    if used is not None:
+        return _copy_page(used, token)
     try:
         signer = service.open_link(token, *_remote())
     except service.LinkRefused as error:
@@ -101,6 +116,22 @@ def document(token: str):
     return response
 
 
+@bp.get("/sign/<token>/signed.pdf")
+@limiter.limit(PAGE_LIMIT)
+def signed_copy(token: str):
+    try:
+        copy, content = copies.copy_bytes(token)
+    except service.LinkRefused as error:
+        return _refused(error)
+    except ServiceError as error:
+        return _public(render_template("signing/refused.html", message=str(error)), 409)
+    response = _public(Response(content, mimetype="application/pdf"))
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{copy.signer.contract.number}-v{copy.sealed.version}'
+        f'-signed.pdf"')
+    return response
+
+
 @bp.post("/sign/<token>")
 @limiter.limit(SIGN_LIMIT)
 def sign(token: str):
@@ -119,8 +150,11 @@ def sign(token: str):
         except ServiceError as error:
             flash(str(error), "error")
             return _sign_page(signer, form, token, 409)
+        if signer.contract.status == "signed":  # the last signature sealed it
+            copies.send_copies(signer.contract, copies.sealed_document(signer))
         return _public(render_template("signing/thanks.html", signer=signer,
-                                       contract=signer.contract, document=signer.document))
+                                       contract=signer.contract, document=signer.document,
+                                       copy=copies.signed_copy(signer), token=token))
 
 
 # --- the team's side ------------------------------------------------------------------------
@@ -183,6 +217,20 @@ def renew(contract_id: int, signer_id: int):
         flash(str(error), "error")
         return redirect(_contract_page(contract))
     return _links_page(contract, [link])
+
+
+@bp.post("/contracts/<int:contract_id>/signers/<int:signer_id>/copied")
+@role_required("member")
+def copied(contract_id: int, signer_id: int):
+    """The Copy button beside a link to hand over: the evidence records who copied it."""
+    contract = _contract(contract_id)
+    try:
+        service.record_copy(contract, service.get_signer(contract, signer_id), current_user)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    return Response(status=204)
 
 
 @bp.post("/contracts/<int:contract_id>/scan")

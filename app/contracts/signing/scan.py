@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from app.contracts import workflow
 from app.contracts.signing import service as signing
+from app.contracts.signing.copies import send_copies
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.models import Contract, ContractSigner, User
@@ -142,6 +143,7 @@ def record_scan(contract: Contract, content: bytes, filename: str | None,
                                 name=(filename or "scan")[:200])
     db.session.execute(update(ContractSigner).where(ContractSigner.id == pending[0].id)
                        .values(scan=content))
-    signing.seal(contract, document, base, user=user)
+    sealed = signing.seal(contract, document, base, user=user)
     workflow.commit(contract)
+    send_copies(contract, sealed)
     return pending[0]

@@ -28,7 +28,7 @@ from sqlalchemy import func, select, update
 
 from app.contracts import workflow
 from app.contracts.document import rules
-from app.core.errors import NotFound, ServiceError
+from app.core.errors import NotAllowed, NotFound, ServiceError
 from app.extensions import db
 from app.models import Contract, ContractDocument, ContractSigner, User
 from app.models.base import utcnow
@@ -154,20 +154,36 @@ def _links(pairs: list[tuple[ContractSigner, str]]) -> list[SigningLink]:
             for s, token in pairs]
 
 
-def _deliver(contract: Contract, links: list[SigningLink]) -> list[SigningLink]:
+def _deliver(contract: Contract, links: list[SigningLink], user: User) -> list[SigningLink]:
     """Email the links when SMTP is configured; the ones that could not be sent are
-    returned unmarked so that the page shows them to copy."""
+    returned unmarked so that the page shows them to copy. Either way the delivery is
+    recorded for the evidence: emailed, or shown to `user` to hand over."""
     from app.contracts.signing import mail as signing_mail
 
-    if not signing_mail.configured():
-        return links
-    sent = signing_mail.send_links(contract, links)
-    if sent:
-        db.session.execute(update(ContractSigner).where(ContractSigner.id.in_(sent))
-                           .values(emailed=True))
-        db.session.commit()
+    sent = signing_mail.send_links(contract, links) if signing_mail.configured() else set()
+    now, ids = utcnow(), [link.signer_id for link in links]
+    for how, chosen in (("email", [i for i in ids if i in sent]),
+                        ("shown", [i for i in ids if i not in sent])):
+        if chosen:
+            db.session.execute(update(ContractSigner).where(ContractSigner.id.in_(chosen))
+                               .values(emailed=how == "email", delivery=how, delivered_at=now,
+                                       delivered_by_id=user.id))
+    db.session.commit()
     return [SigningLink(**{**link.__dict__, "emailed": link.signer_id in sent})
             for link in links]
+
+
+def record_copy(contract: Contract, signer: ContractSigner, user: User) -> None:
+    """A member pressed Copy beside a link shown to hand over: the evidence says who
+    copied it, and when. A link already emailed, used or replaced keeps its record."""
+    if not user.has_role("member"):
+        raise NotAllowed(_("You do not have the rights to do this."))
+    if signer.contract_id != contract.id:
+        raise NotFound(_("This signer does not exist on this contract."))
+    if signer.delivery == "email" or signer.signed_at or signer.revoked_at:
+        return
+    signer.delivery, signer.delivered_at, signer.delivered_by_id = "copied", utcnow(), user.id
+    db.session.commit()
 
 
 def send(contract: Contract, user: User, expected_version: int | None = None
@@ -184,7 +200,7 @@ def send(contract: Contract, user: User, expected_version: int | None = None
              for role, name, email in people]
     workflow.mark(contract, "sent", user)
     workflow.commit(contract)
-    return _deliver(contract, _links(pairs))
+    return _deliver(contract, _links(pairs), user)
 
 
 def get_signer(contract: Contract, signer_id: int) -> ContractSigner:
@@ -209,7 +225,7 @@ def renew(contract: Contract, signer: ContractSigner, user: User) -> SigningLink
     fresh, token = _add_signer(contract, signer.document, signer.role, signer.name,
                                signer.email or "", now)
     db.session.commit()
-    return _deliver(contract, _links([(fresh, token)]))[0]
+    return _deliver(contract, _links([(fresh, token)]), user)[0]
 
 
 # --- opening and signing a link -------------------------------------------------------------

@@ -54,7 +54,16 @@ def test_signed_pdf_is_the_document_then_the_evidence_with_both_hashes(db, langu
     assert signed == render_evidence_pdf(rendered.pdf, signers, contract, document)
     pages = pdf_pages(signed)
     original = pdf_pages(rendered.pdf)
-    assert pages[:len(original)] == original
+    # The signed pages as they were, the signature blocks naming who signed and when.
+    assert all(page.startswith(before) for page, before in zip(pages, original, strict=False))
+    blocks = next(page for page in pages[:len(original)] if "Article 16" in page)
+    signed_by = ("Signé électroniquement par {} le {}" if language == "fr"
+                 else "Signed electronically by {} on {}")
+    for name, when in (("Hélène Câlin", "2026-03-10 09:16:40 UTC"),
+                       ("Zoé Lefèvre-Brûlé", "2026-03-11 09:16:40 UTC")):
+        assert signed_by.format(name, when) in blocks
+    assert not any("Signé électroniquement" in page or "Signed electronically" in page
+                   for page in original)
     evidence = " ".join(pages[len(original):])
     for value in (rendered.sha256, "Hélène Câlin", "helene@maison-lumiere.fr", "203.0.113.7",
                   "2001:db8::42", "2026-03-10 09:15:02 UTC", "2026-03-11 09:16:40 UTC",

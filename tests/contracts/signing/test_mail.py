@@ -145,3 +145,22 @@ def test_the_send_button_with_smtp_announces_the_emails(member_client, smtp):
     page = member_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The signing link was emailed to" in page and "zoe@exemple.fr" in page
     assert len(smtp.messages) == 2
+
+
+def test_every_signer_gets_the_signed_pdf_by_email(english, client, smtp, sign_link):
+    from app.contracts import workflow
+
+    contract = make_approved_contract()
+    links = signing.send(contract, make_user("member"))
+    tokens = {link.role: link.url.rsplit("/", 1)[1] for link in links}
+    smtp.messages.clear()
+    sign_link(tokens["brand"])
+    assert client.post(f"/sign/{tokens['influencer']}", data={"accept": "y"}).status_code == 200
+    sealed = workflow.current_document(contract, "signed")
+    mails = _mails(smtp)
+    assert set(mails) == {"contrats@maison-lumiere.fr", "zoe@exemple.fr"}
+    for mail in mails.values():
+        assert contract.number in mail["Subject"] and mail["Content-Language"] == "fr"
+        [attachment] = list(mail.iter_attachments())
+        assert attachment.get_filename() == f"{contract.number}-v{sealed.version}-signed.pdf"
+        assert attachment.get_content() == sealed.content

@@ -88,7 +88,12 @@ def test_signing_through_the_page(client, db, sent):
     assert signer.consent_text.startswith("Je déclare avoir lu le contrat")
     again = client.post(f"/sign/{token}", data={"accept": "y"})
     assert again.status_code == 410 and "already been used" in _text(again)
-    assert client.get(f"/sign/{token}").status_code == 410
+    # The used link now waits for the signed copy: the influencer has not signed yet.
+    waiting = client.get(f"/sign/{token}")
+    assert waiting.status_code == 200
+    _private(waiting)
+    assert f'/sign/{token}/signed.pdf"' not in waiting.get_data(as_text=True)
+    assert client.get(f"/sign/{token}/signed.pdf").status_code == 410
 
 
 @pytest.mark.parametrize("spoil", ["tamper", "expire", "revoke", "unknown"])
