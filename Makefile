@@ -108,6 +108,6 @@ clean:
 
 # After changing user-facing text: refresh the catalog, then translate app/i18n/fr/LC_MESSAGES/messages.po.
 i18n-update: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k N_ \
 	  --ignore-dirs '.* __pycache__ node_modules' -o app/i18n/messages.pot .
-	$(BIN)/pybabel update -i app/i18n/messages.pot -d app/i18n --no-fuzzy-matching
+	$(BIN)/pybabel update -i app/i18n/messages.pot -d app/i18n --no-fuzzy-matching --ignore-obsolete

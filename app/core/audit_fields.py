@@ -101,7 +101,7 @@ def _kind(column) -> str | None:
 def kind_of(entity: str, field: str) -> str | None:
     if field == "deleted_at" or field == "erased_at":
         return "datetime"
-    if field in RATES:
+    if field in RATES and entity != "scoring_settings":  # there, every value is a weight
         return "rate"
     return kinds().get((entity, field))
 

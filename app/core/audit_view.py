@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import gettext, pgettext
+from flask_babel import gettext, lazy_pgettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.core import audit_fields, audit_names
@@ -166,34 +167,65 @@ def _line(event: AuditEvent, changes: dict[str, Any], names: dict) -> Line:
 
 
 def _phrase(entity: str, action: str, record: Markup, imported: Markup | None) -> Markup:
-    """"Contract RLS-… created", with the participle agreeing with the record's noun."""
-    feminine = pgettext("grammatical gender of the record", entity) == "feminine"
-    if imported is not None:
-        message = _BY_IMPORT.get(action, _BY_IMPORT["update"])
-    else:
-        message = _ACTIONS.get(action, _ACTIONS["update"])
-    text = pgettext("feminine", message[1]) if feminine else gettext(message[0])
-    return escape(text) % {"record": record, "import": imported}
+    """"Contract RLS-… created", with the participle agreeing with the record's noun: the
+    catalogue says each noun's gender (context "grammatical gender of the record"), and
+    each message has a form per gender (contexts "feminine", "masculine plural")."""
+    gender = str(_GENDERS.get(entity, ""))
+    forms = (_BY_IMPORT.get(action, _BY_IMPORT["update"]) if imported is not None
+             else _ACTIONS.get(action, _ACTIONS["update"]))
+    text = forms.get(gender, forms["masculine"])
+    return escape(str(text)) % {"record": record, "import": imported}
 
 
-# Each action's message: (masculine msgid, feminine msgid with context "feminine"); English
-# has one form, so both msgids read the same.
+# The grammatical gender of each record's noun in the reader's language: "masculine"
+# (English, and the default), "feminine" or "masculine plural". Literal msgids, so that
+# the catalogue's extraction sees every one.
+_GENDERS = {
+    "brand": lazy_pgettext("grammatical gender of the record", "brand"),
+    "influencer": lazy_pgettext("grammatical gender of the record", "influencer"),
+    "social_account": lazy_pgettext("grammatical gender of the record", "social_account"),
+    "audience_snapshot": lazy_pgettext("grammatical gender of the record",
+                                       "audience_snapshot"),
+    "interaction": lazy_pgettext("grammatical gender of the record", "interaction"),
+    "user": lazy_pgettext("grammatical gender of the record", "user"),
+    "import": lazy_pgettext("grammatical gender of the record", "import"),
+    "relationships": lazy_pgettext("grammatical gender of the record", "relationships"),
+    "campaign": lazy_pgettext("grammatical gender of the record", "campaign"),
+    "participant": lazy_pgettext("grammatical gender of the record", "participant"),
+    "operation": lazy_pgettext("grammatical gender of the record", "operation"),
+    "platform_rate": lazy_pgettext("grammatical gender of the record", "platform_rate"),
+    "fee_floor": lazy_pgettext("grammatical gender of the record", "fee_floor"),
+    "scoring_settings": lazy_pgettext("grammatical gender of the record", "scoring_settings"),
+    "contract": lazy_pgettext("grammatical gender of the record", "contract"),
+    "contract_signer": lazy_pgettext("grammatical gender of the record", "contract_signer"),
+}
+
+# Each action's message per gender; English has one form, so the msgids read the same.
 _ACTIONS = {
-    "create": ("%(record)s created", "%(record)s created"),
-    "update": ("%(record)s changed", "%(record)s changed"),
-    "delete": ("%(record)s moved to the trash", "%(record)s moved to the trash"),
-    "restore": ("%(record)s restored", "%(record)s restored"),
-    "purge": ("%(record)s deleted", "%(record)s deleted"),
-    "erase": ("%(record)s erased (GDPR)", "%(record)s erased (GDPR)"),
-    "revert": ("%(record)s reverted", "%(record)s reverted"),
+    "create": {"masculine": _l("%(record)s created"),
+               "feminine": lazy_pgettext("feminine", "%(record)s created")},
+    "update": {"masculine": _l("%(record)s changed"),
+               "feminine": lazy_pgettext("feminine", "%(record)s changed"),
+               "masculine plural": lazy_pgettext("masculine plural", "%(record)s changed")},
+    "delete": {"masculine": _l("%(record)s moved to the trash"),
+               "feminine": lazy_pgettext("feminine", "%(record)s moved to the trash")},
+    "restore": {"masculine": _l("%(record)s restored"),
+                "feminine": lazy_pgettext("feminine", "%(record)s restored")},
+    "purge": {"masculine": _l("%(record)s deleted"),
+              "feminine": lazy_pgettext("feminine", "%(record)s deleted")},
+    "erase": {"masculine": _l("%(record)s erased (GDPR)"),
+              "feminine": lazy_pgettext("feminine", "%(record)s erased (GDPR)")},
+    "revert": {"masculine": _l("%(record)s reverted"),
+               "feminine": lazy_pgettext("feminine", "%(record)s reverted")},
 }
 _BY_IMPORT = {
-    "create": ("%(record)s created by import %(import)s",
-               "%(record)s created by import %(import)s"),
-    "update": ("%(record)s updated by import %(import)s",
-               "%(record)s updated by import %(import)s"),
-    "revert": ("%(record)s put back by the revert of import %(import)s",
-               "%(record)s put back by the revert of import %(import)s"),
+    "create": {"masculine": _l("%(record)s created by import %(import)s"),
+               "feminine": lazy_pgettext("feminine", "%(record)s created by import %(import)s")},
+    "update": {"masculine": _l("%(record)s updated by import %(import)s"),
+               "feminine": lazy_pgettext("feminine", "%(record)s updated by import %(import)s")},
+    "revert": {"masculine": _l("%(record)s put back by the revert of import %(import)s"),
+               "feminine": lazy_pgettext("feminine",
+                                         "%(record)s put back by the revert of import %(import)s")},
 }
 
 
@@ -212,7 +244,7 @@ def field_label(name: str) -> str:
     if found != name:
         return found
     words = name.removesuffix("_cents").removesuffix("_id").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    return (words[:1].upper() + words[1:]) or "—"
 
 
 def value(entity: str, name: str, raw: Any, names: dict, currency: str = "EUR") -> Markup:

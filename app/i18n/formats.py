@@ -85,6 +85,9 @@ def colon() -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    from app.i18n.french import install
+
+    install(app, babel)
     app.jinja_env.filters.update(number=number, percent=percent, compact=compact, day=day,
                                  money=money, message=stored_message)
     from app.i18n.labels import label, role_label

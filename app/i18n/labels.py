@@ -6,6 +6,10 @@ Templates and forms call `label(group, code)`; the codes themselves stay English
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+# French states agree with their record, hence a context per record: « Campagne active »,
+# « Opération publiée » (the context must be a literal for the catalogue's extraction).
 
 LABELS = {
     "role": {
@@ -50,6 +54,9 @@ LABELS = {
         "city": _l("Cities"), "language": _l("Languages"), "interest": _l("Interests"),
     },
     "gender": {"female": _l("Women"), "male": _l("Men"), "other": _l("Other")},
+    # Follower tiers of an account (app.models.rates.FOLLOWER_TIERS).
+    "tier": {"nano": _l("Nano"), "micro": _l("Micro"), "mid": _l("Mid-tier"),
+             "macro": _l("Macro"), "mega": _l("Mega")},
     "action": {
         "create": _l("created"), "update": _l("changed"), "delete": _l("moved to the trash"),
         "restore": _l("restored"), "purge": _l("deleted"), "erase": _l("erased (GDPR)"),
@@ -61,6 +68,7 @@ LABELS = {
         "relationships": _l("Influence network"),
         "campaign": _l("Campaign"), "participant": _l("Participant"),
         "operation": _l("Operation"), "platform_rate": _l("Platform CPM"),
+        "fee_floor": _l("Minimum fees"),
         "scoring_settings": _l("Scoring weights"), "contract": _l("Contract"),
         "contract_signer": _l("Contract signer"),
     },
@@ -109,6 +117,53 @@ LABELS = {
         "published_on": _l("Published on"), "campaign_id": _l("Campaign"),
         "participant_id": _l("Participant"), "cost_cents": _l("Cost"),
         "revenue_cents": _l("Revenue"), "cpm_cents": _l("CPM"),
+        "avg_likes": _l("Average likes"), "avg_comments": _l("Average comments"),
+        "avg_views": _l("Average views"), "target_platforms": _l("Platforms"),
+        "target_countries": _l("Countries"), "target_gender": _l("Gender"),
+        "target_gender_share": _l("Minimum share of this gender"),
+        "target_age_bands": _l("Age bands"), "target_languages": _l("Languages"),
+        "target_interests": _l("Interests"), "kpi_targets": _l("KPI targets"),
+        "hashtags": _l("Hashtags"), "mentions": _l("Mentions"),
+        "submitted_at": _l("Submitted on"), "submitted_by_id": _l("Submitted by"),
+        "reviewed_at": _l("Reviewed on"), "reviewed_by_id": _l("Reviewed by"),
+        "impressions": _l("Impressions"), "reach": _l("Reach"), "views": _l("Views"),
+        "likes": _l("Likes"), "comments": _l("Comments"), "shares": _l("Shares"),
+        "saves": _l("Saves"), "clicks": _l("Clicks"), "conversions": _l("Conversions"),
+        "metrics_source": _l("Source of the figures"), "number": _l("Contract number"),
+        "title": _l("Title"), "language": _l("Language of the contract"),
+        "template": _l("Template"), "products": _l("Products or services promoted"),
+        "basis": _l("Term"), "deadline": _l("Deadline"), "operations": _l("Operations"),
+        "pay_kind": _l("Pay"), "fixed_fee_cents": _l("Fixed fee (excl. VAT)"),
+        "fee_per_operation_cents": _l("Fee per operation (excl. VAT)"),
+        "benefits": _l("In-kind benefits"), "payment_terms": _l("Payment terms"),
+        "in_kind_cents": _l("Value of the in-kind benefits"),
+        "payment_days": _l("Payment within (days)"), "exclusivity": _l("Exclusivity"),
+        "exclusivity_competitors": _l("Excluded competitors"),
+        "exclusivity_months": _l("Exclusivity (months)"),
+        "usage_media": _l("Media where the brand may use the content"),
+        "usage_territories": _l("Territories of use"), "usage_months": _l("Use (months)"),
+        "paid_amplification": _l("Paid amplification allowed"),
+        "disclosure": _l("Disclosure wording"),
+        "retouched_images": _l("Retouched images (« Images retouchées »)"),
+        "virtual_images": _l("Virtual images (« Images virtuelles »)"),
+        "foreign_disclosure": _l("Foreign audience"),
+        "submission_days": _l("Draft sent ahead (days)"),
+        "feedback_days": _l("Feedback within (days)"),
+        "termination_notice_days": _l("Termination notice (days)"),
+        "confidentiality": _l("Confidentiality clause"), "jurisdiction": _l("Jurisdiction"),
+        "representatives": _l("Legal representatives"),
+        "minor_authorisation": _l("Authorisation for a minor"),
+        "eu_representative": _l("Representative in the EU"), "insurance": _l("Insurance"),
+        "approved_at": _l("Approved on"), "approved_by_id": _l("Approved by"),
+        "sent_at": _l("Sent on"), "signed_at": _l("Signed on"), "ended_at": _l("Ended on"),
+        "end_reason": _l("Reason for ending"), "amendment": _l("Amendment"),
+        "contract_id": _l("Contract"), "expires_at": _l("Link valid until"),
+        "emailed": _l("Link sent by email"), "delivery": _l("Delivery of the link"),
+        "delivered_at": _l("Link delivered on"), "delivered_by_id": _l("Link copied by"),
+        "opened_at": _l("Link opened on"), "revoked_at": _l("Link revoked on"),
+        "method": _l("Signature method"), "ip_address": _l("IP address"),
+        "user_agent": _l("Browser"), "consent_text": _l("Text accepted"),
+        "recorded_by_id": _l("Recorded by"),
     },
     # Campaigns (app.models.campaign).
     "objective": {
@@ -117,8 +172,10 @@ LABELS = {
         "ugc": _l("User-generated content"), "event": _l("Event"),
     },
     "campaign_status": {
-        "draft": _l("Draft"), "planned": _l("Planned"), "active": _l("Active"),
-        "completed": _l("Completed"), "cancelled": _l("Cancelled"),
+        "draft": _l("Draft"), "planned": lazy_pgettext("campaign status", "Planned"),
+        "active": lazy_pgettext("campaign status", "Active"),
+        "completed": lazy_pgettext("campaign status", "Completed"),
+        "cancelled": lazy_pgettext("campaign status", "Cancelled"),
     },
     "stage": {
         "shortlisted": _l("Shortlisted"), "contacted": _l("Contacted"),
@@ -132,9 +189,11 @@ LABELS = {
         "contest": _l("Contest or giveaway"), "takeover": _l("Account takeover"),
     },
     "operation_status": {
-        "planned": _l("Planned"), "submitted": _l("Submitted for approval"),
-        "changes_requested": _l("Changes requested"), "approved": _l("Approved"),
-        "published": _l("Published"),
+        "planned": lazy_pgettext("operation status", "Planned"),
+        "submitted": lazy_pgettext("operation status", "Submitted for approval"),
+        "changes_requested": _l("Changes requested"),
+        "approved": lazy_pgettext("operation status", "Approved"),
+        "published": lazy_pgettext("operation status", "Published"),
     },
     "metric": {
         "impressions": _l("Impressions"), "reach": _l("Reach"), "views": _l("Views"),
@@ -197,6 +256,10 @@ LABELS = {
         "signed": _l("Signed contract"),
     },
     "contract_language": {"fr": _l("French"), "en": _l("English")},
+    # How a signer signed, and how their link reached them (app.models.contract).
+    "signing_method": {"link": _l("Signature link"), "scan": _l("Signed paper scan")},
+    "link_delivery": {"email": _l("Sent by email"), "shown": _l("Shown to the sender"),
+                      "copied": _l("Copied by the sender")},
 }
 
 

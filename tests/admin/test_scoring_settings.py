@@ -90,7 +90,8 @@ def test_admin_saves_french_decimals_and_the_next_run_uses_them(admin_client):
     page = admin_client.get(URL).get_data(as_text=True)
     assert "The weights are saved. They apply from the next scoring run." in page
     audit = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "reposts" in audit and "4.5" in audit
+    assert "Scoring weights changed" in audit and "3.00 → 4.50" in audit
+    assert "0.10 → 0.00" in audit  # the credibility weight, not a rate
     # The run stores what it used.
     run = scoring.rescore()
     assert run.parameters["kind_weights"]["reposts"] == 4.5
