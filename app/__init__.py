@@ -60,7 +60,7 @@ def _refuse_weak_secret(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core import audit
+    from app.core import audit, audit_query, audit_view
     from app.core.sqlite import configure_sqlite
     from app.extensions import csrf, db, limiter, migrate
     from app.i18n import formats as i18n
@@ -76,6 +76,8 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_i18n(app)
+    audit_view.init_app(app)
+    audit_query.init_app(app)
     register_security(app)
     configure_sqlite(app)
 

@@ -77,7 +77,7 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
         click.echo("The database already has data; demo not seeded.")
         return
     try:
-        report = demo.seed(count, seed=seed)
+        report = demo.seed(count, seed=seed, score=True)
     except ServiceError as error:
         fail(str(error))
     click.echo(
@@ -86,6 +86,10 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
         f"{report.get('campaigns', 0)} campaigns, {report.get('contracts', 0)} contracts in "
         f"{report['seconds']:.1f} s"
     )
+    if report.get("scoring_run"):
+        click.echo(f"Scored them all: scoring run {report['scoring_run']}.")
+    else:
+        click.echo("Not scored: a scoring run is already under way.")
     if report.get("admin_password"):
         click.echo(f"Admin login: {report['admin_email']} / {report['admin_password']}")
         click.echo("This password is shown once; change it from your profile page.")
@@ -109,15 +113,30 @@ def backup_command(file: str) -> None:
 @click.argument("file")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",",
               show_default=True, help="Use ';' for Excel in French.")
+@click.option("--per-account", is_flag=True, help="In an .xlsx FILE, one row per account.")
 @in_english
-def export_influencers_command(file: str, delimiter: str) -> None:
-    """Write every influencer to FILE as CSV (UTF-8 with BOM), one row per social account."""
+def export_influencers_command(file: str, delimiter: str, per_account: bool) -> None:
+    """Write every influencer to FILE as CSV (UTF-8 with BOM), one row per social account;
+    a FILE named .xlsx gets the "Export for Excel (French)" workbook instead."""
     import os
+    import shutil
 
     from app.influencers import export as exports
 
     if os.path.isdir(file):
         fail(f"{file} is a directory; give a file name.")
+    if file.lower().endswith(".xlsx"):
+        from app.influencers import export_excel
+
+        path, rows = export_excel.build({}, None, per_account=per_account)
+        try:
+            shutil.move(path, file)
+        except OSError as error:
+            if os.path.exists(path):
+                os.unlink(path)
+            fail(f"cannot write {file}: {error.strerror or error}")
+        click.echo(f"Exported {rows} rows to {file} (Excel, French)")
+        return
     try:
         with open(file, "w", encoding="utf-8", newline="") as out:
             count = exports.write(out, delimiter=delimiter)
@@ -151,13 +170,16 @@ def _import_user(email: str | None):
 @click.option("--dry-run", is_flag=True, help="Count and check only; write nothing.")
 @click.option("--encoding", default=None, help="e.g. cp1252, utf-8 (detected otherwise).")
 @click.option("--delimiter", default=None, help="; , | or tab (detected otherwise).")
+@click.option("--sheet", default=None, help="A spreadsheet's sheet, by name or number "
+              "(the first one holding something otherwise).")
 @click.option("--as", "as_email", default=None, help="Import as this user (email).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @in_english
 def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: str | None,
-                               delimiter: str | None, as_email: str | None,
+                               delimiter: str | None, sheet: str | None, as_email: str | None,
                                as_json: bool) -> None:
-    """Import influencers from a CSV FILE (exit 0 when it was read, even with rejected rows)."""
+    """Import influencers from a CSV or spreadsheet (.xlsx, .xls, .ods) FILE (exit 0 when it
+    was read, even with rejected rows)."""
     import os
 
     from app.imports import service as imports
@@ -165,7 +187,7 @@ def import_influencers_command(file: str, mode: str, dry_run: bool, encoding: st
     user = _import_user(as_email)
     try:
         imp = imports.create_import(file, os.path.basename(file), user, mode=mode,
-                                    encoding=encoding, delimiter=delimiter)
+                                    encoding=encoding, delimiter=delimiter, sheet=sheet)
         report = imports.run(imp, dry_run=dry_run)
     except ServiceError as error:
         fail(str(error))
@@ -207,13 +229,20 @@ def one_file_options(command):
 
 def _read_file_or_fail(file: str, importer: Callable[..., dict], **options) -> dict:
     """`importer(file, **options)`'s report; exits 1 with the reason when FILE is not a
-    readable file or the import refuses it."""
+    readable file or the import refuses it. A spreadsheet's first sheet holding something
+    is read as CSV."""
     import os
+
+    from app.imports import workbooks
 
     if not os.path.isfile(file):
         fail(f"{file} is not a readable file.")
+    encoding, delimiter = options.pop("encoding"), options.pop("delimiter")
     try:
-        return importer(file, **options)
+        with workbooks.as_csv(file, encoding, delimiter, os.path.basename(file)) as (
+                path, encoding, delimiter):
+            return importer(path, encoding=encoding, delimiter=delimiter,
+                            filename=os.path.basename(file), **options)
     except ServiceError as error:
         fail(str(error))
 
@@ -295,6 +324,7 @@ def campaign_report_command(campaign_id: int, as_json: bool) -> None:
     """Print the KPIs of campaign CAMPAIGN_ID: totals, budget, targets met or not, per
     platform (money in the campaign's currency, rates as shares in JSON)."""
     from app.campaigns.report import service as campaign_report
+    from app.campaigns.report import summary as report_summary
     from app.core.errors import NotFound
 
     try:
@@ -302,9 +332,9 @@ def campaign_report_command(campaign_id: int, as_json: bool) -> None:
     except NotFound:
         fail(f"no campaign with the id {campaign_id} (or it is in the trash).")
     if as_json:
-        click.echo(json.dumps(campaign_report.as_json(report), ensure_ascii=False))
+        click.echo(json.dumps(report_summary.as_json(report), ensure_ascii=False))
         return
-    for line in campaign_report.summary_lines(report):
+    for line in report_summary.summary_lines(report):
         click.echo(line)
 
 

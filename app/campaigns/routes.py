@@ -8,7 +8,6 @@ from flask import Flask, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from app.auth.users import team
 from app.brands.service import brand_choices
@@ -23,13 +22,14 @@ from app.campaigns.participants import views as participant_views
 from app.campaigns.report import views as report_views
 from app.campaigns.report.figures import campaign_kpis
 from app.campaigns.report.kpis import LOWER_IS_BETTER, against_targets
+from app.core.audit_query import events_for
 from app.core.errors import Conflict, ServiceError
 from app.core.pagination import parse_page
 from app.core.trash import Trash, add_trash_views
 from app.extensions import db
 from app.i18n.formats import day, money, number, percent
 from app.i18n.labels import label
-from app.models import AuditEvent, Brand, Campaign, Operation, Participant, User
+from app.models import AuditEvent, Brand, Campaign, User
 from app.models.campaign import KPI_TARGETS, KPI_UNITS
 from app.security import role_required
 
@@ -119,14 +119,8 @@ def _audience(campaign: Campaign) -> list[tuple[str, str]]:
 
 
 def _history(campaign: Campaign) -> list[AuditEvent]:
-    participants = select(Participant.id).where(Participant.campaign_id == campaign.id)
-    operations = select(Operation.id).where(Operation.campaign_id == campaign.id)
-    return list(db.session.scalars(
-        select(AuditEvent).where(or_(
-            (AuditEvent.entity_type == "campaign") & (AuditEvent.entity_id == campaign.id),
-            (AuditEvent.entity_type == "participant") & AuditEvent.entity_id.in_(participants),
-            (AuditEvent.entity_type == "operation") & AuditEvent.entity_id.in_(operations),
-        )).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(20)))
+    """The campaign's, its participants', operations' and contracts' events."""
+    return events_for("campaign", campaign.id, limit=60)
 
 
 @bp.get("/<int:campaign_id>")

@@ -26,7 +26,7 @@ from sqlalchemy import delete, select, update
 from app.core.csv_output import BOM, drain, neutralise_formula
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.imports import lifecycle
+from app.imports import lifecycle, workbooks
 from app.imports.bulk_load import BulkLoad, worth_it
 from app.imports.parsing.batches import read_batches
 from app.imports.parsing.mapping import headers_signature, is_field, suggest_mapping
@@ -98,8 +98,9 @@ def _copy(source: str | os.PathLike, target: Path) -> tuple[str, int]:
 
 def create_import(source_path: str | os.PathLike, filename: str, user: User | None,
                   mode: str = "upsert", encoding: str | None = None,
-                  delimiter: str | None = None) -> Import:
-    """Copy the file in, sniff it, read its header, suggest (or re-offer) a mapping."""
+                  delimiter: str | None = None, sheet: str | None = None) -> Import:
+    """Copy the file in (a spreadsheet's `sheet` as CSV: app/imports/workbooks.py), sniff
+    it, read its header, suggest (or re-offer) a mapping."""
     if mode not in IMPORT_MODES:
         raise ServiceError(_("The mode must be create, update or upsert."))
     if os.path.isdir(source_path):
@@ -113,13 +114,15 @@ def create_import(source_path: str | os.PathLike, filename: str, user: User | No
     target = imports_folder() / f"{imp.id}.csv"
     try:
         imp.sha256, imp.size_bytes = _copy(source_path, target)
+        encoding, delimiter = (workbooks.read_as_csv(target, filename, sheet)
+                               or (encoding, delimiter))
         found = sniff(target, encoding, delimiter)
         rows = open_rows(target, found.encoding, found.delimiter)
         _line, headers = read_header(rows)
         rows.close()
     except (ReadError, OSError) as error:
         db.session.rollback()
-        target.unlink(missing_ok=True)
+        workbooks.discard(target)
         message = (_(error.template, **error.params) if isinstance(error, ReadError)
                    else _("The file cannot be opened."))
         raise ServiceError(message) from error
@@ -166,9 +169,10 @@ def preview(imp: Import, rows: int = 20) -> dict[str, Any]:
 
 # --- running -------------------------------------------------------------------------------
 
-def _expected_lines(path: str, size: int) -> int:
+def _expected_lines(path: str) -> int:
     with open(path, "rb") as file:
         sample = file.read(SAMPLE_SIZE)
+        size = os.fstat(file.fileno()).st_size  # the CSV read, a spreadsheet's too
     return max(1, int(size * max(1, sample.count(b"\n")) / max(1, len(sample))))
 
 
@@ -193,7 +197,7 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     imp.created = imp.updated = imp.unchanged = imp.rejected = imp.total_rows = 0
     db.session.commit()
     importer = Importer(imp, dry_run, user_id)
-    expected = _expected_lines(imp.stored_path, imp.size_bytes)
+    expected = _expected_lines(imp.stored_path)
     bulk = None if dry_run else _bulk_load(expected)
     importer.bulk = bulk is not None
     try:
@@ -322,7 +326,8 @@ def _finish(imp: Import, importer: Importer, step: str, error: str | None) -> No
 
 def _audit(imp: Import, action: str, user_id: int | None) -> None:
     db.session.add(AuditEvent(user_id=user_id, entity_type="import", entity_id=imp.id,
-                              action=action, changes={
+                              action=action, import_id=imp.id, action_id=f"import-{imp.id}",
+                              changes={
                                   **{k: [None, n] for k, n in imp.counts().items()},
                                   "file": [None, imp.filename]}))
     db.session.commit()
@@ -352,9 +357,12 @@ def rejected_rows_csv(import_id: int) -> Iterator[bytes]:
 
 # --- used by the wizard and the job --------------------------------------------------
 
-def set_reading(imp: Import, encoding: str, delimiter: str) -> None:
-    """Read the header again with the user's encoding and delimiter; suggest a mapping."""
+def set_reading(imp: Import, encoding: str, delimiter: str, sheet: str | None = None) -> None:
+    """Read the header again with the user's encoding and delimiter (or, from a
+    spreadsheet, another sheet); suggest a mapping."""
     try:
+        if sheet is not None:
+            encoding, delimiter = workbooks.choose_sheet(imp.stored_path, sheet)
         rows = open_rows(imp.stored_path, encoding, delimiter)
         _line, headers = read_header(rows)
         rows.close()

@@ -205,7 +205,8 @@ class Importer:
         self._insert_snapshots([*new_people, *changed], now)
         self._update_people(changed, now)
         self._link_tags(new_people, changed)
-        changes.record(self.imp.id, [p for p in changed if p.import_id != self.imp.id])
+        changes.record(self.imp.id, [p for p in changed if p.import_id != self.imp.id],
+                       self.user_id)
 
     def _insert_people(self, people: list[Person], now) -> None:
         if not people:

@@ -15,6 +15,7 @@ from app.models.influencer import (
     influencer_tag,
 )
 from app.models.network import Relationship
+from app.models.rates import FeeFloor
 from app.models.scoring import Community, InfluencerScore, ScoringRun, ScoringSettings
 from app.models.user import User
 
@@ -29,6 +30,7 @@ __all__ = [
     "ContractBatch",
     "ContractDocument",
     "ContractSigner",
+    "FeeFloor",
     "Import",
     "ImportChange",
     "ImportProblem",

@@ -9,7 +9,7 @@ table's update trigger re-indexes each row changed). Two indexes on the social a
 serve the list's sorts by one platform's followers or engagement.
 
 Revision ID: 0010_sort_keys
-Revises: 0008_import_queued
+Revises: 0009_fee_floors
 Create Date: 2026-12-07 02:40:00
 
 """
@@ -20,7 +20,7 @@ from app.collation import fold, sort_key
 
 # revision identifiers, used by Alembic.
 revision = '0010_sort_keys'
-down_revision = '0008_import_queued'
+down_revision = '0009_fee_floors'
 branch_labels = None
 depends_on = None
 

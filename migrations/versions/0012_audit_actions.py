@@ -5,7 +5,7 @@ import run) wrote, so the history shows them as one entry; `audit_event.import_i
 import whose run (or revert) wrote the event. Both stay empty on older events.
 
 Revision ID: 0012_audit_actions
-Revises: 0008_import_queued
+Revises: 0011_contract_delivery
 Create Date: 2026-12-07 02:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012_audit_actions'
-down_revision = '0008_import_queued'
+down_revision = '0011_contract_delivery'
 branch_labels = None
 depends_on = None
 
