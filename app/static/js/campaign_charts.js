@@ -24,7 +24,9 @@
   }
 
   function options(format, horizontal) {
-    var valueAxis = { beginAtZero: true, ticks: { callback: function (v) { return format(v); } } };
+    // Amounts on a narrow horizontal axis skip a tick rather than touch each other.
+    var valueAxis = { beginAtZero: true, ticks: { autoSkipPadding: 12, maxRotation: 0,
+                                                   callback: function (v) { return format(v); } } };
     var scales = horizontal ? { x: valueAxis } : { y: valueAxis };
     return {
       responsive: true, maintainAspectRatio: false, animation: false,
