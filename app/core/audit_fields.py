@@ -46,6 +46,8 @@ CODES = {
 }
 # Columns that hold several codes separated by commas.
 CODE_LISTS = frozenset({"usage_media", "target_platforms"})
+# Columns that hold country codes (several, comma-separated, in target_countries).
+COUNTRIES = frozenset({"country", "tax_country", "audience_top_country", "target_countries"})
 
 # The record type a reference column points to (its foreign key's table).
 _TABLES = {"user": "user", "brand": "brand", "influencer": "influencer",

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.core import audit_fields, audit_names
-from app.i18n.formats import day, money, number, percent
+from app.i18n.formats import country, day, money, number, percent
 from app.i18n.labels import label
 from app.models import AuditEvent
 
@@ -269,6 +269,8 @@ def _plain_text(entity: str, name: str, kind: str, raw: Any, currency: str) -> s
         return percent(raw, 2)
     if kind in ("date", "datetime") and isinstance(raw, str):
         return _when(raw, kind)
+    if name in audit_fields.COUNTRIES and isinstance(raw, str):
+        return ", ".join(country(code.strip()) for code in raw.split(",") if code.strip())
     group = audit_fields.codes_of(entity, name)
     if group and isinstance(raw, str):
         codes = raw.split(",") if name in audit_fields.CODE_LISTS else [raw]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.numbers import format_currency
 from babel.numbers import format_percent as babel_percent
 from flask import Flask, current_app, has_request_context, request
@@ -75,6 +76,13 @@ def stored_message(text: str | None) -> str:
     """A message stored in English (an import's rejection reason): translated when the
     catalog knows it as is, shown as stored otherwise. Never %-formatted."""
     return gettext(text) if text else ""
+
+
+def country(code: str | None) -> str:
+    """A country code as its name in the reader's language: FR → France / France."""
+    if not code:
+        return "—"
+    return Locale.parse(str(get_locale() or "en")).territories.get(code.upper(), code)
 
 
 def colon() -> str:

@@ -80,9 +80,10 @@ def test_french_reader_reads_french_labels_codes_and_values(app, client_as):
     campaign.budget_cents, campaign.status = 120_000, "active"
     db.session.commit()
     influencer = make_influencer(display_name="Hugo")
-    influencer.status = "engaged"
+    influencer.status, influencer.country = "engaged", "BE"
     db.session.commit()
     page = french.get("/admin/audit").get_data(as_text=True)
+    assert re.search(r"<b>Pays</b>\u00a0: [^<]*Belgique", page), page  # the name, not "BE"
     assert "Campagne Expo Orsay modifiée" in [re.sub(r"\s+", " ", h) for h in heads(page)]
     assert "Influenceur Hugo modifié" in [re.sub(r"\s+", " ", h) for h in heads(page)]
     assert re.search(r"<b>Budget</b>\u00a0: 1\u202f000,00\u00a0€ → 1\u202f200,00\u00a0€", page)
