@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.contracts.terms import live_contracts
+from app.core import jobs_lease
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.models import Campaign, Contract, ContractBatch, User
@@ -37,7 +38,13 @@ def contract_ids(campaign: Campaign) -> list[int]:
     return list(db.session.scalars(live_contracts(campaign.id).with_only_columns(Contract.id)))
 
 
+def expire_stranded() -> list[int]:
+    """Fail every running batch whose worker stopped (its lease ran out); → their ids."""
+    return jobs_lease.expire(ContractBatch, ContractBatch.created_at)
+
+
 def running(campaign: Campaign) -> ContractBatch | None:
+    expire_stranded()
     return db.session.scalar(
         select(ContractBatch).where(ContractBatch.campaign_id == campaign.id,
                                     ContractBatch.status.in_(("queued", "running")),
@@ -46,11 +53,13 @@ def running(campaign: Campaign) -> ContractBatch | None:
 
 
 def latest(campaign: Campaign) -> ContractBatch | None:
+    expire_stranded()
     return db.session.scalar(select(ContractBatch).where(ContractBatch.campaign_id == campaign.id)
                              .order_by(ContractBatch.id.desc()).limit(1))
 
 
 def get_batch(campaign: Campaign, batch_id: int) -> ContractBatch:
+    expire_stranded()  # the page polls it: a dead worker's batch shows as failed
     batch = db.session.get(ContractBatch, batch_id)
     if batch is None or batch.campaign_id != campaign.id:
         raise NotFound(_("This download does not exist."))
@@ -75,7 +84,7 @@ def start(campaign: Campaign, user: User) -> tuple[ContractBatch, bool]:
 def _progress(batch_id: int):
     def report(percent: int) -> None:
         db.session.query(ContractBatch).filter_by(id=batch_id).update(
-            {"progress": max(0, min(int(percent), 99))})
+            {"progress": max(0, min(int(percent), 99)), **jobs_lease.touch_values()})
         db.session.commit()
 
     return report
@@ -89,12 +98,13 @@ def run(batch_id: int) -> None:
     if batch is None or batch.status != "queued":
         return
     campaign = db.session.get(Campaign, batch.campaign_id)
-    batch.status = "running"
+    batch.status, batch.heartbeat_at = "running", utcnow()
     db.session.commit()
     started = time.perf_counter()
     path = _folder() / f"campaign-{batch.campaign_id}-batch-{batch.id}.zip"
     try:
-        render_zip(contract_ids(campaign), path, progress=_progress(batch_id))
+        with jobs_lease.keep_alive(ContractBatch, batch_id):  # app/core/jobs_lease.py
+            render_zip(contract_ids(campaign), path, progress=_progress(batch_id))
     except Exception as error:  # noqa: BLE001 - any failure is recorded for the page
         log.exception("contract batch %s failed", batch_id)
         db.session.rollback()

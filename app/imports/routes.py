@@ -26,6 +26,7 @@ from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.core.pagination import paginate, parse_page
 from app.extensions import db
+from app.imports import lease as import_lease
 from app.imports import lifecycle, service, tasks, workbooks
 from app.imports import revert as import_revert
 from app.imports.blueprint import bp
@@ -53,6 +54,7 @@ def _progress_helpers() -> dict:
 
 
 def _load(import_id: int) -> Import:
+    import_lease.expire_stranded()  # a dead worker's import shows as failed
     imp = db.session.get(Import, import_id)
     if imp is None:
         abort(404)
@@ -80,6 +82,7 @@ def _next_url(imp: Import) -> str:
 @bp.get("/")
 @role_required("member")
 def index():
+    import_lease.expire_stranded()
     stmt = (select(Import).options(joinedload(Import.user))
             .order_by(Import.id.desc()))
     page = paginate(stmt, parse_page(request.args.get("page")),
@@ -241,7 +244,8 @@ def show(import_id: int):
     context = _problems(imp) if imp.status in lifecycle.FINISHED else {}
     return render_template("import_wizard/show.html", imp=imp, running=_is_running(imp),
                            stalled=_stalled(imp), mode_label=mode_label,
-                           reason=_public_error(imp.error), **context)
+                           reason=import_lease.shown_reason(imp) or _public_error(imp.error),
+                           **context)
 
 
 @bp.post("/<int:import_id>/cancel")

@@ -47,6 +47,8 @@ class Import(TimestampMixin, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The job's lease (app/core/jobs_lease.py): touched at each batch while it runs.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

@@ -21,6 +21,8 @@ class ScoringRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The job's lease (app/core/jobs_lease.py): touched while it runs.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="running")
     progress: Mapped[int] = mapped_column(Integer, default=0)  # 0-100, polled by the page
     # kind weights, score weights, seed, betweenness samples, damping

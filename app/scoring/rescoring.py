@@ -18,6 +18,7 @@ import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
+from app.core import jobs_lease
 from app.core.bulk import RawInserter
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -159,7 +160,8 @@ def _start(run_id: int | None, user) -> ScoringRun:
     # weights are taken as they are when it starts.
     claimed = db.session.execute(
         update(ScoringRun).where(ScoringRun.id == run_id, ScoringRun.status == "queued")
-        .values(status="running", progress=0, started_at=utcnow(), parameters=_parameters())
+        .values(status="running", progress=0, started_at=utcnow(), parameters=_parameters(),
+                heartbeat_at=utcnow())
     ).rowcount
     db.session.commit()
     if not claimed:
@@ -196,19 +198,21 @@ def rescore(progress: Progress | None = None, user=None, run_id: int | None = No
         if percent != shown[0]:
             shown[0] = percent
             db.session.execute(update(ScoringRun).where(ScoringRun.id == run_id)
-                               .values(progress=percent))
+                               .values(progress=percent, **jobs_lease.touch_values()))
             db.session.commit()
         if progress is not None:
             progress(percent)
 
     report(0)
     timings: dict[str, float] = {}
-    try:
-        data = scoring_data.read(timings)
-        report(10)
-        figures, scores, extra, labels, edges = _compute(data, run.parameters, timings, report)
-        report(80)
-        _write(run, data["ids"], figures, scores, extra, labels, timings)
+    try:  # the lease: a thread renews it through the long steps (app/core/jobs_lease.py)
+        with jobs_lease.keep_alive(ScoringRun, run_id):
+            data = scoring_data.read(timings)
+            report(10)
+            figures, scores, extra, labels, edges = _compute(data, run.parameters, timings,
+                                                             report)
+            report(80)
+            _write(run, data["ids"], figures, scores, extra, labels, timings)
         run.status, run.nodes, run.edges = "done", int(data["ids"].size), edges
     except Exception as error:  # stored as the run's reason, then raised again
         _failed(run_id, error, timings, round(time.perf_counter() - started, 3))
@@ -263,10 +267,17 @@ STALE_AFTER = timedelta(minutes=30)  # a run still "queued" or "running" by then
 IN_PROGRESS = ("queued", "running")
 
 
+def expire_stranded() -> list[int]:
+    """Fail every running run whose worker stopped (its lease ran out); → their ids."""
+    return jobs_lease.expire(ScoringRun, ScoringRun.started_at)
+
+
 def running_run() -> ScoringRun | None:
     """The run queued or in progress, if any (one at a time: a second one would compete for
-    the cores and the write). A run left behind by a dead worker stops counting after
+    the cores and the write). A running run whose worker stopped is failed when its lease
+    runs out (expire_stranded); one queued that no worker took stops counting after
     STALE_AFTER."""
+    expire_stranded()
     return db.session.scalar(
         select(ScoringRun).where(ScoringRun.status.in_(IN_PROGRESS),
                                  ScoringRun.started_at > utcnow() - STALE_AFTER)
@@ -276,7 +287,9 @@ def running_run() -> ScoringRun | None:
 def current_run() -> ScoringRun | None:
     """The latest run whatever its state: what the network page's status shows (queued,
     running with its progress, done or failed), read from the row on every request, so a
-    run that finished before the page was drawn shows as finished."""
+    run that finished before the page was drawn shows as finished, and one whose worker
+    stopped as failed."""
+    expire_stranded()
     return db.session.scalar(select(ScoringRun).order_by(ScoringRun.id.desc()).limit(1))
 
 
