@@ -26,6 +26,7 @@ def configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased data leaves no trace in the file
         cursor.close()
 
     @event.listens_for(engine, "checkin")

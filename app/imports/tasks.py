@@ -6,7 +6,7 @@ import logging
 
 from app.core.errors import ServiceError
 from app.extensions import db
-from app.imports import service
+from app.imports import retention, service
 from app.jobs import huey, job_app
 from app.models import Import
 
@@ -43,8 +43,20 @@ def _run_import(import_id: int, dry_run: bool) -> dict | None:
             db.session.commit()
 
     try:
-        return service.run(imp, dry_run=dry_run, progress=progress)
+        report = service.run(imp, dry_run=dry_run, progress=progress)
+        _purge_old_files()
+        return report
     except ServiceError as error:
         # The service has recorded the failure (status "failed", its reason) already.
         log.info("import %s refused: %s", import_id, error)
         return None
+
+
+def _purge_old_files() -> None:
+    """Once an import is done, the files older than the retention period go (never a
+    reason for the import itself to fail)."""
+    try:
+        retention.purge_files()
+    except Exception:  # noqa: BLE001 - logged; the next import or the CLI tries again
+        db.session.rollback()
+        log.exception("purging old import files failed")

@@ -1,7 +1,9 @@
 """GDPR rights on an influencer's data: access (export everything) and erasure.
 
 Erasure (art. 17) removes or anonymises the person everywhere, the audit log's personal
-values included, and leaves one dated tombstone event that holds no personal data.
+values included, and leaves one dated tombstone event that holds no personal data. Free
+texts and stored files that name the person are cleaned by app.influencers.gdpr_scrub; the
+person's contracts are kept as a legal record (art. 17(3)(b)), and the tombstone counts them.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from sqlalchemy.orm import selectinload
 from app.core.audit import acting_user_id, plain_value
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.influencers import gdpr_scrub
 from app.influencers.service import history
 from app.models import (
     AuditEvent,
+    Contract,
+    ImportChange,
     Influencer,
     Interaction,
+    Participant,
     Relationship,
     SocialAccount,
     User,
@@ -89,19 +95,26 @@ def export(influencer: Influencer) -> dict[str, Any]:
     }
 
 
-def erase(influencer: Influencer, user: User | None, reason: str) -> None:
-    """Anonymise the person for real. Not restorable; the tombstone says when and why."""
+def erase(influencer: Influencer, user: User | None, reason: str) -> int:
+    """Anonymise the person for real. Not restorable; the tombstone says when and why.
+    Returns how many of the person's contracts were kept as the brand's legal record."""
     if reason not in ERASE_REASONS:
         raise ServiceError(_("Choose the reason for the erasure."))
     if influencer.erased_at is not None:
         raise ServiceError(_("This person was already erased."))
     person_id = influencer.id
+    idents = gdpr_scrub.identifiers(influencer)
+    label = f"Erased person #{person_id}"
+    campaign_ids = _forget_participations(person_id)
     for account in list(influencer.accounts):  # cascades to snapshots and their shares
         db.session.delete(account)
     for interaction in db.session.scalars(
         select(Interaction).where(Interaction.influencer_id == person_id)
     ):
         db.session.delete(interaction)
+    # What an import changed on the person (the values it replaced): revert must not
+    # bring them back.
+    db.session.execute(delete(ImportChange).where(ImportChange.influencer_id == person_id))
     db.session.execute(delete(Relationship).where(
         or_(Relationship.source_id == person_id, Relationship.target_id == person_id)
     ))
@@ -111,7 +124,7 @@ def erase(influencer: Influencer, user: User | None, reason: str) -> None:
     for key in PERSONAL:
         setattr(influencer, key, None)
     now = utcnow()
-    influencer.display_name = f"Erased person #{person_id}"
+    influencer.display_name = label
     influencer.search_text = ""
     influencer.followers_total = 0
     influencer.engagement_rate = None
@@ -129,10 +142,24 @@ def erase(influencer: Influencer, user: User | None, reason: str) -> None:
         ))
         .values(changes={"erased": True})
     )
+    gdpr_scrub.scrub_database(idents, label)
+    gdpr_scrub.scrub_files(idents, label, campaign_ids)
+    kept = len(db.session.scalars(select(Contract.id).where(
+        Contract.influencer_id == person_id)).all())
     db.session.add(AuditEvent(
         at=utcnow(), user_id=user.id if user else acting_user_id(), entity_type="influencer",
         entity_id=person_id, influencer_id=person_id, action="erase",
-        changes={"reason": reason},
+        changes={"reason": reason, **({"contracts_kept": kept} if kept else {})},
     ))
     db.session.commit()
+    return kept
+
+
+def _forget_participations(person_id: int) -> list[int]:
+    """Empty the notes on the person's campaign places; the campaigns they were in."""
+    participants = db.session.scalars(
+        select(Participant).where(Participant.influencer_id == person_id)).all()
+    for participant in participants:
+        participant.notes = None
+    return sorted({participant.campaign_id for participant in participants})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core.downloads import json_attachment
@@ -36,6 +37,13 @@ def erase(influencer_id: int):
         flash(_("Choose the reason for the erasure."), "error")
         return redirect(url_for("influencers.show", influencer_id=influencer.id)
                         if influencer.deleted_at is None else url_for("influencers.trash"))
-    gdpr.erase(influencer, current_user, form.reason.data)
+    kept = gdpr.erase(influencer, current_user, form.reason.data)
     flash(_("The person was erased. Only a dated trace of the erasure remains."), "success")
+    if kept:
+        flash(ngettext(
+            "Their contract was kept: a contract is a legal record the brand must keep "
+            "(art. 17(3)(b) GDPR). Delete it by hand if it was never signed.",
+            "Their %(num)d contracts were kept: a contract is a legal record the brand must "
+            "keep (art. 17(3)(b) GDPR). Delete by hand those that were never signed.",
+            kept), "info")
     return redirect(url_for("influencers.index"))
