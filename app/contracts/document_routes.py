@@ -13,6 +13,7 @@ from werkzeug.security import safe_join
 
 from app.contracts import workflow
 from app.contracts.blueprint import bp, contract_or_404
+from app.contracts.signing.evidence import can_download
 from app.core.downloads import attachment
 from app.core.errors import NotAllowed, ServiceError
 from app.extensions import db
@@ -66,6 +67,8 @@ def download(contract_id: int, document_id: int):
     document = db.session.get(ContractDocument, document_id)
     if document is None or document.contract_id != contract.id:
         abort(404)
+    if not can_download(current_user, document):  # the evidence page: signers' IPs
+        abort(403)
     name = file_name(document, contract.number)
     return attachment(document.content, "application/pdf", name)
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 from flask_babel import gettext as _
+from sqlalchemy.engine import URL
 
 from app.core.errors import ServiceError
 from app.extensions import db
+
+
+def pg_dump_command(pg_dump: str, url, target: Path) -> tuple[list[str], dict[str, str]]:
+    """pg_dump's argv and environment: the password goes in PGPASSWORD, never on the
+    command line, which every user of the machine can read with `ps`."""
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    dsn = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                     database=url.database, query=url.query).render_as_string(hide_password=False)
+    return [pg_dump, "--format=custom", f"--file={target}", dsn], env
 
 
 def backup_to(file: str) -> Path:
@@ -35,10 +48,9 @@ def backup_to(file: str) -> Path:
         pg_dump = shutil.which("pg_dump")
         if pg_dump is None:
             raise ServiceError(_("pg_dump is not installed on this machine."))
-        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        argv, env = pg_dump_command(pg_dump, url, target)
         result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [pg_dump, "--format=custom", f"--file={target}", dsn],
-            capture_output=True, text=True, check=False,
+            argv, env=env, capture_output=True, text=True, check=False,
         )
         if result.returncode != 0:
             target.unlink(missing_ok=True)

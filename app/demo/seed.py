@@ -151,8 +151,7 @@ def _siren(rng: random.Random) -> str:
             d = d * 2 if i % 2 else d
             total += d - 9 if d > 9 else d
         if total % 10 == 0:
-            number = "".join(map(str, [*digits, last]))
-            return f"{number[:3]} {number[3:6]} {number[6:]}"
+            return "".join(map(str, [*digits, last]))  # stored bare, as the brand form does
     raise AssertionError("unreachable: one check digit always fits")
 
 
@@ -162,9 +161,7 @@ def _ensure_brands(rng: random.Random) -> int:
     for spec in BRANDS:
         if spec["name"] in existing:
             continue
-        city = spec["address"].split(" ", 1)[1].rsplit(" ", 1)[-1]
-        db.session.add(Brand(**spec, tax_country="FR",
-                             registration_number=f"RCS {city} {_siren(rng)}"))
+        db.session.add(Brand(**spec, tax_country="FR", registration_number=_siren(rng)))
         added += 1
     return added
 

@@ -15,6 +15,7 @@ from app.core.audit import acting_as, acting_user_id
 from app.core.errors import NotFound, ServiceError
 from app.extensions import db
 from app.i18n import formats
+from app.influencers.outreach import ensure_contactable
 from app.models import Influencer, Interaction, User
 from app.models.base import utcnow
 from app.models.influencer import INTERACTION_KINDS
@@ -50,8 +51,8 @@ def add_interaction(influencer: Influencer, kind: str, summary: str,
                     user: User | None = None) -> Interaction:
     if kind not in INTERACTION_KINDS:
         raise ServiceError(_("Unknown kind of interaction."))
-    if kind in OUTREACH_KINDS and influencer.status == "do_not_contact":
-        raise ServiceError(_("This person must not be contacted: only notes can be added."))
+    if kind in OUTREACH_KINDS:
+        ensure_contactable(influencer)  # notes are always allowed
     occurred_at = occurred_at or utcnow()
     problem = follow_up_problem(occurred_day(occurred_at), follow_up_on)
     if problem:

@@ -68,3 +68,12 @@ def test_help(runner):
     assert result.exit_code == 0
     assert "--role" in result.output and "EMAIL" in result.output
     assert runner.invoke(args=["--help"]).exit_code == 0
+
+
+def test_addresses_the_login_form_refuses_are_refused(runner, db):
+    for address in ("not-an-email", "x@corp.test", "chloe@", "@agence.fr", "a" * 250 + "@x.fr"):
+        result = create(runner, address)
+        assert result.exit_code != 0, address
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and ("not valid" in lines[0] or "too long" in lines[0]), address
+    assert db.session.scalar(select(User)) is None

@@ -4,6 +4,9 @@ PDF attached when the contract is sealed and SMTP is configured.
 
 The sealed document a signer may download is the one made from the document they signed
 (its `source_sha256`), so an amendment signed later by others is never handed out.
+
+The copy is sent even to a person marked "do not contact" since they signed: it is their
+own signed contract, owed to them as a party, not outreach (app/influencers/outreach.py).
 """
 
 from __future__ import annotations

@@ -14,6 +14,20 @@ from app.extensions import db
 from app.models import Contract, ContractDocument, ContractSigner, User
 from app.models.base import utcnow
 
+# Who may read the signers' evidence (IP addresses, browsers, emails): the JSON export and
+# every signed PDF, whose last page prints the same record. One rule for both.
+EVIDENCE_ROLE = "member"
+
+
+def can_read_evidence(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(EVIDENCE_ROLE))
+
+
+def can_download(user, document: ContractDocument) -> bool:
+    """A stored version: a signed one carries the evidence page, so the evidence rule."""
+    return document.kind != "signed" or can_read_evidence(user)
+
+
 # The record's own words (English, like every key of the export).
 AUTHENTICATION = {
     "email": "single-use link sent by email",

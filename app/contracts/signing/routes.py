@@ -256,7 +256,7 @@ def scan(contract_id: int):
 
 
 @bp.get("/contracts/<int:contract_id>/evidence.json")
-@role_required("member")
+@role_required(signing_evidence.EVIDENCE_ROLE)  # the rule of signed PDFs too (can_download)
 def evidence(contract_id: int):
     contract = _contract(contract_id)
     return json_attachment(signing_evidence.evidence_record(contract),
@@ -271,7 +271,10 @@ def _panel():
         return {**data, "status_labels": STATUS_LABELS,
                 "scan_mb": SCAN_MAX // (1024 * 1024), "scan_form": ScanForm()}
 
-    return {"signing_panel": signing_panel}
+    def can_download(document) -> bool:  # the versions table hides what would be a 403
+        return signing_evidence.can_download(current_user, document)
+
+    return {"signing_panel": signing_panel, "can_download": can_download}
 
 
 def register(app: Flask) -> None:
