@@ -50,7 +50,8 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         self.MAX_CONTENT_LENGTH = _int("RELAIS_MAX_UPLOAD_MB", 20) * 1024 * 1024
 
-        # Sessions (ASVS V7): idle and absolute timeouts, short remember-me.
+        # Sessions (ASVS V7): idle and absolute timeouts end every login. No remember-me
+        # cookie is issued; the REMEMBER_COOKIE_* settings only delete an old one.
         self.RELAIS_IDLE_TIMEOUT = timedelta(minutes=_int("RELAIS_IDLE_MINUTES", 30))
         self.RELAIS_ABSOLUTE_TIMEOUT = timedelta(hours=_int("RELAIS_ABSOLUTE_HOURS", 12))
         self.PERMANENT_SESSION_LIFETIME = self.RELAIS_ABSOLUTE_TIMEOUT
@@ -71,7 +72,8 @@ class Config:
         self.RELAIS_LOGIN_LIMIT_ACCOUNT = os.environ.get(
             "RELAIS_LOGIN_LIMIT_ACCOUNT", "5 per 5 minutes"
         )
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Without Redis the limits count in the database, shared by every worker.
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "relaisdb://"
         self.RATELIMIT_HEADERS_ENABLED = False
 
         self._mail()
@@ -85,6 +87,9 @@ class Config:
         # Files of at least this many rows are read and normalised in a second process
         # while this one writes (app/imports/parsing/parse_ahead.py): starting it costs ~1 s.
         self.RELAIS_IMPORT_AHEAD_ROWS = _int("RELAIS_IMPORT_AHEAD_ROWS", 5000)
+        # A job row "running" whose lease (heartbeat) is older than this is failed: its
+        # worker stopped (app/core/jobs_lease.py).
+        self.RELAIS_JOB_LEASE_SECONDS = _int("RELAIS_JOB_LEASE_SECONDS", 120)
 
         self.TESTING = False
 

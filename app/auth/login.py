@@ -1,10 +1,13 @@
-"""Login, logout and the Flask-Login wiring (sessions keyed by a rotating token)."""
+"""Login, logout and the Flask-Login wiring (sessions keyed by a rotating token).
+
+No remember-me cookie is issued ("keep me signed in" keeps the session cookie instead, see
+`app.security.start_session`); one left by an older version never opens a session: it
+carries no login time, so `enforce_session_timeouts` ends it and deletes the cookie."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from flask_login import user_loaded_from_cookie
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
@@ -24,9 +27,3 @@ def init_login(app: Flask) -> None:
         # The cookie holds the session token, not the id: rotating it on logout,
         # password change or deactivation invalidates every session server-side.
         return db.session.scalar(select(User).where(User.session_token == token))
-
-    @user_loaded_from_cookie.connect_via(app)
-    def _restart_session(sender, user):
-        from app.security import start_session
-
-        start_session(remember=True)

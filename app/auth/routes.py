@@ -54,8 +54,8 @@ def login():
         if user is None:
             flash(_("Wrong email or password, or the account is deactivated."), "error")
             return render_template("auth/login.html", form=form), 401
-        start_session(remember=form.remember.data)
-        login_user(user, remember=form.remember.data)
+        start_session(remember=bool(form.remember.data))
+        login_user(user)  # no remember-me cookie: the timeouts end every login
         return redirect(safe_next_url(request.args.get("next")) or url_for("main.dashboard"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
