@@ -140,13 +140,38 @@ class MoneyField(TypedNumberField):
         return format_decimal(self.data / 100, format="#,##0.00")
 
 
+INCOMPLETE = _l("The form is incomplete: reload the page and try again.")
+
+
 class VersionedForm(FlaskForm):
-    """A form editing a record under optimistic locking: the version it was opened at."""
+    """A form editing a record under optimistic locking: the version it was opened at.
+
+    The one mechanism of every edit form: a save without a readable version is refused
+    here (a form error, nothing saved), and the service compares the version with
+    app.core.errors.check_version (a stale one is a Conflict). Workflow steps whose
+    version is only an extra check set `version_required = False`."""
 
     version = HiddenField()
+    version_required = True
+
+    def __init__(self, *args, new: bool = False, **kwargs):
+        """`new=True`: the same form creating a record, which has no version yet."""
+        super().__init__(*args, **kwargs)
+        if new:
+            self.version_required = False
 
     def expected_version(self) -> int | None:
         try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
+            version = int(self.version.data)
+        except (TypeError, ValueError, OverflowError):
             return None
+        return version if 0 < version <= 2**31 - 1 else None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Not sent at all, WTForms would keep the version of the record (obj=): refused too.
+        sent = getattr(self.version, "raw_data", None)
+        if self.version_required and (not sent or self.expected_version() is None):
+            self.form_errors.append(INCOMPLETE)
+            return False
+        return valid

@@ -80,7 +80,7 @@ def show(brand_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("member")
 def create():
-    form = BrandForm()
+    form = BrandForm(new=True)
     if form.validate_on_submit():
         try:
             brand = brand_service.create_brand(form.values())

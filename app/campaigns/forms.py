@@ -8,21 +8,28 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.brands.service import brand_choices
 from app.campaigns import service
 from app.campaigns.query import SORTS
 from app.codes import SECTORS
 from app.core.errors import ServiceError
-from app.forms import CountField, MoneyField, PercentField, clean, country_choices, parse_number
+from app.forms import (
+    CountField,
+    MoneyField,
+    PercentField,
+    VersionedForm,
+    clean,
+    country_choices,
+    parse_number,
+)
 from app.i18n.labels import LABELS, choices
 from app.influencers.forms import owner_choices
 from app.models import Campaign, User
@@ -75,7 +82,7 @@ def kpi_field_name(code: str) -> str:
     return "kpi_" + code
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(VersionedForm):
     brand_id = SelectField(_l("Brand"), validate_choice=False, validators=[
         InputRequired(message=_l("Choose a brand from the list."))])
     name = _text(_l("Name"), 200, required=True)
@@ -99,7 +106,6 @@ class CampaignForm(FlaskForm):
                                      filters=[clean])
     hashtags = _text(_l("Hashtags"), 3000, render_kw={"placeholder": "#Été2026, #MaisonX"})
     mentions = _text(_l("Mentions"), 3000, render_kw={"placeholder": "@maisonx"})
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, campaign: Campaign | None = None, owner: User | None = None,
                  **kwargs):
@@ -171,9 +177,6 @@ class CampaignForm(FlaskForm):
 
     def kpi_fields(self):
         return [(code, self[kpi_field_name(code)]) for code in KPI_TARGETS]
-
-    def expected_version(self) -> int | None:
-        return self.version.data
 
     def values(self) -> dict:
         """The validated values, as the service's column names."""

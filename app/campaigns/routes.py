@@ -144,7 +144,7 @@ def show(campaign_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("member")
 def new():
-    form = CampaignForm(owner=current_user)
+    form = CampaignForm(owner=current_user, new=True)
     if not form.is_submitted():
         form.owner_id.data = str(current_user.id)
         brand = request.args.get("brand", "")
@@ -171,11 +171,7 @@ def edit(campaign_id: int):
                             owner=campaign.owner, formdata=None)
         return render_template("campaigns/form.html", form=form, campaign=campaign)
     form = CampaignForm(campaign=campaign, owner=campaign.owner)
-    valid = form.validate()
-    if valid and form.version.data is None:
-        form.form_errors.append(_("The form is incomplete: reload the page and try again."))
-        valid = False
-    if valid:
+    if form.validate():
         try:
             conflict_page = _save(campaign, form)
         except ServiceError as error:

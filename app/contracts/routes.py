@@ -120,9 +120,9 @@ def new():
             return _pick_parties(brand, influencer)
         defaults = service.defaults_for_standing(brand, influencer)
     if request.method != "POST":
-        form = ContractForm(data=ContractForm.data_of(defaults), formdata=None)
+        form = ContractForm(data=ContractForm.data_of(defaults), formdata=None, new=True)
         return _form_page(form, None, brand, influencer, participant)
-    form = ContractForm()
+    form = ContractForm(new=True)
     if form.validate():
         data = {**form.values(), "brand_id": brand.id, "influencer_id": influencer.id,
                 "participant_id": participant.id if participant else None}
@@ -165,11 +165,7 @@ def edit(contract_id: int):
         return _form_page(form, contract, contract.brand, contract.influencer,
                           contract.participant)
     form = ContractForm()
-    valid = form.validate()
-    if valid and form.expected_version() is None:
-        form.form_errors.append(_("The form is incomplete: reload the page and try again."))
-        valid = False
-    if valid:
+    if form.validate():
         try:
             page = _save(contract, form)
         except ServiceError as error:

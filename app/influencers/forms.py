@@ -12,20 +12,19 @@ from sqlalchemy import select
 from wtforms import (
     DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 from wtforms.validators import ValidationError as FieldError
-from wtforms.widgets import HiddenInput
 
 from app.extensions import db
 from app.forms import (  # noqa: F401 - re-exported for the influencer views
     COUNT_MAX,
     CountField,
     PercentField,
+    VersionedForm,
     clean,
     country_choices,
     parse_number,
@@ -74,7 +73,7 @@ def _date(label, *validators, required=False):
     return DateField(label, validators=[first, not_before(1900), *validators])
 
 
-class InfluencerForm(FlaskForm):
+class InfluencerForm(VersionedForm):
     display_name = _text(_l("Display name"), 200, required=True)
     legal_name = _text(_l("Full legal name"), 200)
     kind = SelectField(_l("Kind"), default="other")
@@ -104,7 +103,6 @@ class InfluencerForm(FlaskForm):
     lawful_basis = SelectField(_l("Lawful basis"), default="legitimate_interest")
     informed_on = _date(_l("Informed on"), not_future)
     consent_on = _date(_l("Consent given on"), not_future)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, owner: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,6 +189,8 @@ def platform_choices():
 class NewInfluencerForm(InfluencerForm, AccountFields):
     """The create form also takes a first social account."""
 
+    version_required = False
+
     account_platform = SelectField(_l("Platform"), default="")
     account_handle = _text(_l("Handle or profile address"), 500)
     account_followers = CountField(_l("Followers"), filters=[clean])
@@ -213,7 +213,7 @@ class NewInfluencerForm(InfluencerForm, AccountFields):
                 "engagement_rate": self.account_engagement.data}
 
 
-class AccountForm(FlaskForm, AccountFields):
+class AccountForm(VersionedForm, AccountFields):
     platform = SelectField(_l("Platform"), default="")
     handle = _text(_l("Handle or profile address"), 500, required=True)
     followers = CountField(_l("Followers"))
@@ -225,7 +225,6 @@ class AccountForm(FlaskForm, AccountFields):
     engagement_rate = PercentField(_l("Engagement rate (%)"))
     credibility = PercentField(_l("Audience credibility (% real followers)"))
     figures_on = _date(_l("Figures as of"), not_future)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     FIGURES = ("followers", "following", "posts", "avg_likes", "avg_comments", "avg_views",
                "engagement_rate", "credibility", "figures_on")

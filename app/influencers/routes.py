@@ -159,15 +159,11 @@ def edit(influencer_id: int):
                               formdata=None)
         return render_template("influencers/form.html", form=form, influencer=influencer)
     form = InfluencerForm(owner=influencer.owner)
-    valid = form.validate()
-    if valid and form.version.data is None:
-        form.form_errors.append(_("The form is incomplete: reload the page and try again."))
-        valid = False
-    if not valid:
+    if not form.validate():
         return render_template("influencers/form.html", form=form, influencer=influencer), 400
     data, tags = form.identity(), service.parse_tags(form.tags.data)
     try:
-        service.update_influencer(influencer, data, form.version.data, tags)
+        service.update_influencer(influencer, data, form.expected_version(), tags)
     except Conflict as conflict:
         rows = _conflict_rows(conflict.current, data, tags)
         if not any(row["differs"] for row in rows):
@@ -219,7 +215,7 @@ def _conflict_rows(current: Influencer, data: dict, tags: list[str]) -> list[dic
 @role_required("member")
 def add_account(influencer_id: int):
     influencer = influencer_or_404(influencer_id)
-    form = AccountForm()
+    form = AccountForm(new=True)
     if form.validate_on_submit():
         try:
             account = service.add_account(influencer, form.spec())
@@ -250,7 +246,7 @@ def edit_account(influencer_id: int, account_id: int):
     status = 400
     if form.validate():
         try:
-            service.update_account(account, form.spec(), form.version.data)
+            service.update_account(account, form.spec(), form.expected_version())
         except service.DuplicateAccount as error:
             form.handle.errors.append(_duplicate_message(error))
         except Conflict as conflict:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import acting_as, acting_user_id
-from app.core.errors import Conflict, NotFound, ServiceError
+from app.core.errors import Conflict, NotFound, ServiceError, check_version
 from app.extensions import db
 from app.imports.parsing.handles import HandleError, normalise_handle
 from app.models import (
@@ -251,9 +251,8 @@ def add_account(influencer: Influencer, spec: dict[str, Any]) -> SocialAccount:
 
 
 def update_account(account: SocialAccount, spec: dict[str, Any],
-                   expected_version: int | None = None) -> SocialAccount:
-    if expected_version is not None and expected_version != account.version:
-        raise Conflict(account, spec)
+                   expected_version: int | None) -> SocialAccount:
+    check_version(account, spec, expected_version)
     platform, handle, url = _normalised(spec)
     existing = _existing_account(platform, handle)
     if existing is not None and existing.id != account.id:

@@ -280,11 +280,14 @@ def test_apply_mine_anyway_saves_over_the_new_version(member_client):
 
 
 @pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999"])
-def test_missing_or_garbled_version_is_a_conflict_not_a_crash(member_client, version):
+def test_missing_or_garbled_version_is_refused_not_a_crash(member_client, version):
     brand = make_brand(name="Sephora")
     response = member_client.post(f"/brands/{brand.id}/edit",
                                   data=brand_form(name="Mine", version=version))
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "The form is incomplete" in response.get_data(as_text=True)
+    _db.session.refresh(brand)
+    assert brand.name == "Sephora"
 
 
 def test_update_service_raises_conflict_on_stale_version(db):

@@ -137,7 +137,8 @@ def test_account_update_and_removal_refresh_totals(db):
     influencer = _create()
     account = influencer.accounts[1]
     service.update_account(account, {"platform": "tiktok", "handle": "camille_tt",
-                                     "followers": 9000, "engagement_rate": 0.01})
+                                     "followers": 9000, "engagement_rate": 0.01},
+                           account.version)
     assert influencer.followers_total == 12400 + 9000
     assert influencer.engagement_rate == pytest.approx(0.032)
     service.remove_account(influencer.accounts[0])

@@ -68,10 +68,13 @@ class OperationForm(VersionedForm):
 
 
 class StepForm(VersionedForm):
-    """Submit and approve: a CSRF token and the version the user saw."""
+    """Submit and approve: a CSRF token and the version the user saw (checked when sent)."""
+
+    version_required = False
 
 
 class ReviewForm(VersionedForm):
+    version_required = False
     comment = TextAreaField(_l("What should change"), filters=_STRIP,
                             validators=[DataRequired(message=_l("Say what should change: the "
                                                                 "comment is required.")),
@@ -80,6 +83,8 @@ class ReviewForm(VersionedForm):
 
 class MetricsForm(VersionedForm):
     """Every metric is optional: empty means "not known" (None), 0 means zero."""
+
+    version_required = False
 
     impressions = CountField(_l("Impressions"), validators=[Optional()])
     reach = CountField(_l("Reach"), validators=[Optional()])

@@ -24,7 +24,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.campaigns.participants.service import campaign_platforms
 from app.campaigns.participants.stages import AfterPublication, follow_publication
 from app.codes import COUNT_METRICS
-from app.core.errors import Conflict, NotAllowed, NotFound, ServiceError, Stale, Transition
+from app.core.errors import (
+    Conflict,
+    NotAllowed,
+    NotFound,
+    ServiceError,
+    Stale,
+    Transition,
+    check_version,
+)
 from app.extensions import db
 from app.i18n.formats import day
 from app.i18n.labels import label
@@ -211,8 +219,7 @@ def update_operation(operation: Operation, data: dict[str, Any], expected_versio
                              status=label("operation_status", operation.status)))
     values = _clean(operation.campaign, data, keep=operation.participant_id,
                     keep_platform=operation.platform)
-    if expected_version is None or expected_version != operation.version:
-        raise Conflict(operation, values)
+    check_version(operation, values, expected_version)
     resubmit = operation.status == "approved" and any(
         (getattr(operation, key) or None) != values[key] for key in REVIEWED_FIELDS)
     for key, value in values.items():

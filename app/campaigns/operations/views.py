@@ -80,7 +80,8 @@ def operations(campaign_id: int):
 def plan_operation(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     participants = service.participant_options(campaign.id)
-    form = OperationForm(participants=participants, platforms=service.platform_choices(campaign))
+    form = OperationForm(participants=participants, platforms=service.platform_choices(campaign),
+                         new=True)
     if request.method == "GET" and request.args.get("participant"):
         form.participant_id.data = request.args["participant"][:20]
     if form.validate_on_submit():

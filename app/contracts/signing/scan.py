@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 import warnings
 
 from flask_babel import gettext as _
@@ -42,6 +43,15 @@ def scan_kind(content: bytes) -> str:
             return kind
     raise ServiceError(_("This file is not a PDF, JPEG or PNG: upload the scan in one of "
                          "these formats."))
+
+
+def safe_filename(filename: str | None) -> str:
+    """The uploaded file's name as it may be stored and shown: no directory, no control,
+    NUL, unassigned or private-use character (PostgreSQL refuses NUL), at most 200
+    characters; "scan" when nothing readable is left."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if not unicodedata.category(c).startswith("C"))
+    return name.strip()[:200].strip() or "scan"
 
 
 def image_to_pdf(content: bytes) -> bytes:
@@ -140,7 +150,7 @@ def record_scan(contract: Contract, content: bytes, filename: str | None,
         signer.recorded_by_id = user.id
         signer.token_hash = None  # an unused link dies with the paper signature
         signer.consent_text = _("Signed on paper; scan uploaded as %(name)s.",
-                                name=(filename or "scan")[:200])
+                                name=safe_filename(filename))
     db.session.execute(update(ContractSigner).where(ContractSigner.id == pending[0].id)
                        .values(scan=content))
     sealed = signing.seal(contract, document, base, user=user)
