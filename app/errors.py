@@ -8,6 +8,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -74,6 +75,14 @@ def register_error_handlers(app: Flask) -> None:
             "minute.")))
         response.headers["Retry-After"] = "60"
         return response
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error: StaleDataError):
+        """Two people saved the same record at the same moment and no service caught it:
+        the second is told, as for any stale save (409), never a 500."""
+        log.warning("concurrent change on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        return _render(409)
 
     @app.errorhandler(Exception)
     def internal_error(error: Exception):

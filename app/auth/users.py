@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -15,6 +16,7 @@ from app.models.user import LOCALES, ROLES
 from app.security import hash_password, password_problem, verify_password
 
 log = logging.getLogger("relais.auth")
+LOGIN_EMAIL_MAX = 254  # the login form's Length(max=254)
 
 # Compared against when the email is unknown, so that timing does not reveal accounts.
 _DUMMY_HASH: str | None = None
@@ -24,8 +26,27 @@ def get_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def email_problem(email: str) -> str | None:
+    """Why an address could never log in, or None: the login form's own rules (wtforms'
+    Email(), which is email_validator without a DNS lookup, and at most 254 characters),
+    so that no account is created that the login form would refuse."""
+    email = (email or "").strip()
+    try:
+        validate_email(email, check_deliverability=False, allow_smtputf8=True,
+                       allow_empty_local=False)
+    except EmailNotValidError:
+        return _("This email address is not valid: %(email)s.", email=email)
+    if len(email) > LOGIN_EMAIL_MAX:
+        return _("This email address is too long (%(max)d characters at most).",
+                 max=LOGIN_EMAIL_MAX)
+    return None
+
+
 def create_user(email: str, name: str, password: str, role: str = "member",
                 locale: str | None = None) -> User:
+    problem = email_problem(email)
+    if problem:
+        raise ServiceError(problem)
     email = email.strip().lower()
     if role not in ROLES:
         raise ServiceError(_("Unknown role: %(role)s.", role=role))
@@ -86,18 +107,33 @@ def update_profile(user: User, name: str, locale: str | None) -> None:
     db.session.commit()
 
 
-def _admins_left(excluding: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(
-            User.role == "admin", User.active.is_(True), User.id != excluding.id
-        )
-    ) or 0
+def _lock_admins() -> None:
+    """Holds the administrators' rows until the commit: PostgreSQL's row locks (in id
+    order, so two holders never deadlock), SQLite's write lock (a no-op UPDATE). Two
+    administrators removing each other at once are then counted one after the other."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.role == "admin").order_by(User.id)
+                           .with_for_update())
+    else:
+        db.session.execute(text('UPDATE "user" SET role = role WHERE role = \'admin\''))
+
+
+def _last_admin(user: User) -> bool:
+    """Whether `user` is the only active administrator, read again under the lock."""
+    if user.role != "admin" or not user.active:
+        return False
+    _lock_admins()
+    db.session.refresh(user)
+    others = db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id)) or 0
+    return user.role == "admin" and user.active and others == 0
 
 
 def set_role(user: User, role: str, acting: User) -> None:
     if role not in ROLES:
         raise ServiceError(_("Unknown role: %(role)s.", role=role))
-    if user.role == "admin" and role != "admin" and _admins_left(user) == 0:
+    if role != "admin" and _last_admin(user):
+        db.session.rollback()
         raise ServiceError(_("The last active administrator cannot lose the admin role."))
     user.role = role
     db.session.commit()
@@ -106,7 +142,8 @@ def set_role(user: User, role: str, acting: User) -> None:
 def set_active(user: User, active: bool, acting: User) -> None:
     if not active and user.id == acting.id:
         raise ServiceError(_("You cannot deactivate your own account."))
-    if not active and user.role == "admin" and _admins_left(user) == 0:
+    if not active and _last_admin(user):
+        db.session.rollback()
         raise ServiceError(_("The last active administrator cannot be deactivated."))
     user.active = active
     if not active:

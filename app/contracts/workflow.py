@@ -90,14 +90,26 @@ def mark(contract: Contract, target: str, user: User | None) -> None:
         setattr(contract, stamp, utcnow())
 
 
-def commit(contract: Contract) -> None:
+def _write(contract: Contract, write) -> None:
     try:
-        db.session.commit()
+        write()
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(contract)
         raise Stale(_("Someone changed this contract at the same time; check it again "
                       "before going on.")) from None
+
+
+def commit(contract: Contract) -> None:
+    _write(contract, db.session.commit)
+
+
+def claim(contract: Contract) -> None:
+    """Write the step's change now (UPDATE … WHERE version = the one read), before any
+    long work: of two people taking the same step at once, the second waits for the
+    first's row lock, matches no row and is told at once (Stale), never later in the
+    middle of a PDF rendering's autoflush."""
+    _write(contract, db.session.flush)
 
 
 class Incomplete(ServiceError):
@@ -190,6 +202,7 @@ def approve(contract: Contract, user: User, expected_version: int | None = None)
         raise Incomplete(missing)
     mark(contract, "approved", user)
     contract.approved_by_id = user.id
+    claim(contract)
     _render_and_store(contract, "contract", user)
     commit(contract)
 

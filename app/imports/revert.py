@@ -7,7 +7,7 @@ An import that created someone now under contract cannot be reverted: contracts 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.core.audit import acting_as, one_action
 from app.core.errors import ServiceError
@@ -27,9 +27,25 @@ from app.models import (
 from app.models.base import utcnow
 
 
+def _claim(imp: Import) -> None:
+    """Take the import for this revert in one conditional UPDATE, before any work: of
+    several reverts at once, the first holds the row until it commits and the others then
+    match no row and are told it is already reverted (one revert, one event)."""
+    claimed = db.session.execute(
+        update(Import).where(Import.id == imp.id, Import.dry_run.is_(False),
+                             Import.status.in_(lifecycle.TRANSITIONS["revert"].sources))
+        .values(status=lifecycle.TRANSITIONS["revert"].target).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(imp)
+        lifecycle.require(imp, "revert")
+        raise ServiceError(_("This import has already been reverted."))
+
+
 def revert(imp: Import, user: User | None) -> None:
     """Remove the people the import created, give the ones it updated their values back."""
     lifecycle.require(imp, "revert")
+    _claim(imp)
     session = db.session
     created = select(Influencer.id).where(Influencer.import_id == imp.id)
     if session.scalar(select(Contract.id).where(Contract.influencer_id.in_(created)).limit(1)):
@@ -41,7 +57,7 @@ def revert(imp: Import, user: User | None) -> None:
             session.execute(delete(model).where(model.influencer_id.in_(created)))
         session.execute(delete(influencer_tag).where(influencer_tag.c.influencer_id.in_(created)))
         session.execute(delete(Influencer).where(Influencer.import_id == imp.id))
-        lifecycle.advance(imp, "revert")
+        imp.status = lifecycle.TRANSITIONS["revert"].target  # taken by _claim above
         imp.reverted_at = utcnow()
         imp.reverted_by_id = user.id if user else None
         session.add(AuditEvent(user_id=user.id if user else None, entity_type="import",

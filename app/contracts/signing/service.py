@@ -30,6 +30,7 @@ from app.contracts import workflow
 from app.contracts.document import rules
 from app.core.errors import NotAllowed, NotFound, ServiceError
 from app.extensions import db
+from app.influencers.outreach import ensure_contactable
 from app.models import Contract, ContractDocument, ContractSigner, User
 from app.models.base import utcnow
 
@@ -191,6 +192,7 @@ def send(contract: Contract, user: User, expected_version: int | None = None
     """Approved → sent: one link per signer, on the approved document. The plain links are
     returned once (emailed, or for the page to show); only their hashes are kept."""
     workflow.check(contract, "send", user, expected_version)
+    ensure_contactable(contract.influencer)  # before any link exists or leaves
     document = workflow.current_document(contract)
     if document is None:
         raise ServiceError(_("This contract has no approved document to sign."))
@@ -218,10 +220,20 @@ def renew(contract: Contract, signer: ContractSigner, user: User) -> SigningLink
         raise NotFound(_("This signer does not exist on this contract."))
     if signer.signed_at is not None:
         raise ServiceError(_("%(name)s has already signed.", name=signer.name))
-    if signer.revoked_at is not None:
-        raise ServiceError(_("This link was already replaced: renew the current one."))
+    if signer.role != "brand":  # the influencer, or a minor's legal representative
+        ensure_contactable(contract.influencer)
     now = utcnow()
-    signer.revoked_at = now
+    # Revoke only a link still live, in one conditional UPDATE: of several renewals at
+    # once, the first holds the row (PostgreSQL's row lock, SQLite's write lock) until it
+    # commits, and the others then match no row. One live link per signer, always.
+    revoked = db.session.execute(
+        update(ContractSigner).where(ContractSigner.id == signer.id,
+                                     ContractSigner.revoked_at.is_(None),
+                                     ContractSigner.signed_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False))
+    if revoked.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError(_("This link was already replaced: renew the current one."))
     fresh, token = _add_signer(contract, signer.document, signer.role, signer.name,
                                signer.email or "", now)
     db.session.commit()
