@@ -60,7 +60,7 @@ def _refuse_weak_secret(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core import audit, audit_query, audit_view
+    from app.core import audit, audit_query, audit_view, limit_storage  # noqa: F401 - relaisdb://
     from app.core.sqlite import configure_sqlite
     from app.extensions import csrf, db, limiter, migrate
     from app.i18n import formats as i18n

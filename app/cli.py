@@ -383,3 +383,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(network_cli)
     app.cli.add_command(campaigns_cli)
     app.cli.add_command(contracts_cli)
+    from app.imports.retention_cli import imports_cli
+
+    app.cli.add_command(imports_cli)

@@ -101,8 +101,13 @@ def enforce_session_timeouts() -> None:
     started = session.get("login_at")
     seen = session.get("seen_at")
     if started is None or now - started > absolute or (seen and now - seen > idle):
+        # A session without `login_at` was not opened by the login form (a remember-me
+        # cookie from an older version revived it): it is over too, and the cookie deleted.
         logout_user()
+        remember = session.get("_remember")  # "clear": Flask-Login deletes the cookie
         session.clear()
+        if remember:
+            session["_remember"] = remember
         session["expired"] = True
         return
     if seen is None or now - seen > SEEN_RESOLUTION:
@@ -110,10 +115,16 @@ def enforce_session_timeouts() -> None:
         session["seen_at"] = now
 
 
-def start_session(remember: bool) -> None:
-    """A fresh session at login (no fixation): drop everything the anonymous one held."""
+def start_session(remember: bool | None = None) -> None:
+    """A fresh session at login (no fixation): drop everything the anonymous one held.
+
+    "Keep me signed in" (`remember`) keeps the session cookie when the browser closes;
+    without it the cookie ends with the browser. The idle and absolute timeouts end both:
+    there is no separate remember-me cookie that could open a new session after them.
+    `None` keeps the choice the current session was opened with."""
+    permanent = session.permanent if remember is None else remember
     session.clear()
-    session.permanent = True
+    session.permanent = permanent
     now = datetime.now(UTC).timestamp()
     session["login_at"] = now
     session["seen_at"] = now
@@ -142,18 +153,29 @@ def set_security_headers(response):
     return response
 
 
-def refuse_nul_bytes() -> None:
-    """No legitimate form or URL carries a NUL character, and PostgreSQL text cannot store
-    one: refuse such requests up front with a clear 400 instead of failing in the database."""
+def _malformed(key, value) -> bool:
+    if not isinstance(key, str) or "\x00" in key:
+        return True  # a multipart part without a (readable) name, or a NUL in it
+    return isinstance(value, str) and "\x00" in value
+
+
+def refuse_malformed() -> None:
+    """No legitimate form or URL carries a NUL character (PostgreSQL text cannot store one)
+    or a multipart part without a name (a trailing backslash or an unterminated quote in
+    name= leaves none): refuse such requests up front with a clear 400, before the CSRF
+    check or any view reads the form."""
     if "\x00" in request.path:
         abort(400)
-    for values in (request.args, request.form):
-        for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+    try:
+        for values in (request.args, request.form, request.files):
+            if any(_malformed(key, value) for key, value in values.items(multi=True)):
                 abort(400)
+    except ValueError:  # an undecodable body or header the parser gives up on
+        abort(400)
 
 
 def register_security(app: Flask) -> None:
-    app.before_request(refuse_nul_bytes)
+    # First of all the before-request functions: CSRFProtect's own reads the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed)
     app.before_request(enforce_session_timeouts)
     app.after_request(set_security_headers)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
-from app.admin import rate_routes, scoring_routes
+from app.admin import rate_routes, retention_routes, scoring_routes
 from app.admin import service as admin_service
 from app.admin.blueprint import bp
 from app.admin.forms import (
@@ -167,7 +167,7 @@ def change_password():
             flash(str(error), "error")
         else:
             # The token rotated: every other session is gone; this one starts afresh.
-            start_session(remember=False)
+            start_session()  # keeps "keep me signed in" as chosen at login
             login_user(user)
             flash(_("Your password is changed; your other sessions are logged out."),
                   "success")
@@ -179,7 +179,7 @@ def change_password():
 
 
 # The other modules whose views attach to bp when they are imported.
-VIEW_MODULES = (rate_routes, scoring_routes)
+VIEW_MODULES = (rate_routes, scoring_routes, retention_routes)
 
 
 def register(app: Flask) -> None:

@@ -105,6 +105,7 @@ LABELS = {
         "user_id": _l("By"), "created_by_id": _l("Created by"), "source": _l("Source"),
         "is_latest": _l("Latest"), "followers_total": _l("Followers (all accounts)"),
         "reason": _l("Reason"), "erased": _l("Erased"),
+        "contracts_kept": _l("Contracts kept (legal record)"),
         "created": _l("Created"), "updated": _l("Updated"), "unchanged": _l("Unchanged"),
         "rejected": _l("Rejected"),
         "file": _l("File"),

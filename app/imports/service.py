@@ -23,6 +23,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
+from app.core import jobs_lease
 from app.core.csv_output import BOM, drain, neutralise_formula
 from app.core.errors import ServiceError
 from app.extensions import db
@@ -33,13 +34,7 @@ from app.imports.parsing.mapping import headers_signature, is_field, suggest_map
 from app.imports.parsing.parse_ahead import batches_ahead
 from app.imports.parsing.reading import SAMPLE_SIZE, ReadError, open_rows, read_header, sniff
 from app.imports.writer import Importer
-from app.models import (
-    AuditEvent,
-    Import,
-    ImportProblem,
-    SavedMapping,
-    User,
-)
+from app.models import AuditEvent, Import, ImportProblem, SavedMapping, User
 from app.models.base import utcnow
 from app.models.imports import IMPORT_MODES
 
@@ -200,8 +195,9 @@ def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = Non
     expected = _expected_lines(imp.stored_path)
     bulk = None if dry_run else _bulk_load(expected)
     importer.bulk = bulk is not None
-    try:
-        _stream(imp, importer, progress, expected, bulk)
+    try:  # the progress file's time is the job's lease (app/imports/lease.py)
+        with jobs_lease.keep_file_alive(progress_path(imp_id)):
+            _stream(imp, importer, progress, expected, bulk)
     except ReadError as error:
         db.session.rollback()
         if bulk is not None:  # the one transaction is gone: nothing was written
@@ -305,9 +301,12 @@ def _flush(imp_id: int, importer: Importer, batch: list, total: int, expected: i
     importer.process(batch)
     done = min(99, total * 100 // expected)
     counts = importer.counts
-    db.session.execute(update(Import).where(Import.id == imp_id).values(
+    kept = db.session.execute(update(Import).where(
+        Import.id == imp_id, Import.status == "running").values(
         progress=done, total_rows=total, created=counts["created"], updated=counts["updated"],
-        unchanged=counts["unchanged"], rejected=counts["rejected"]))
+        unchanged=counts["unchanged"], rejected=counts["rejected"], heartbeat_at=utcnow()))
+    if not kept.rowcount:  # failed meanwhile, its lease over (lease.py): the batch goes
+        raise ServiceError(_("This import was stopped: its worker seemed to have died."))
     db.session.commit()
     if progress:
         progress(done)

@@ -14,8 +14,10 @@ from app.models.influencer import (
     Tag,
     influencer_tag,
 )
+from app.models.limits import LimitHit
 from app.models.network import Relationship
 from app.models.rates import FeeFloor
+from app.models.retention import RetentionSettings
 from app.models.scoring import Community, InfluencerScore, ScoringRun, ScoringSettings
 from app.models.user import User
 
@@ -37,10 +39,12 @@ __all__ = [
     "Influencer",
     "InfluencerScore",
     "Interaction",
+    "LimitHit",
     "Operation",
     "Participant",
     "PlatformRate",
     "Relationship",
+    "RetentionSettings",
     "SavedMapping",
     "ScoringRun",
     "ScoringSettings",

@@ -305,3 +305,9 @@ def test_hostile_input_never_breaks_the_form(member_client, field, value, html):
     if response.status_code != 302:
         assert (contract.title, contract.fixed_fee_cents, list(contract.operations),
                 contract.version) == before  # a refused save changes nothing
+
+
+def test_payment_terms_and_delay_read_as_one_sentence(viewer_client, page_text):
+    contract = make_contract(payment_terms="Sur facture, par virement bancaire.", payment_days=30)
+    text = page_text(viewer_client.get(f"/contracts/{contract.id}"))
+    assert "Sur facture, par virement bancaire · within 30 days" in text
