@@ -95,20 +95,6 @@ def seed_command(count: int, seed: int, if_empty: bool) -> None:
         click.echo("This password is shown once; change it from your profile page.")
 
 
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@in_english
-def backup_command(file: str) -> None:
-    """Copy the whole database to FILE (SQLite backup API, or pg_dump for PostgreSQL)."""
-    from app.core import backup
-
-    try:
-        backup.backup_to(file)
-    except ServiceError as error:
-        fail(str(error))
-    click.echo(f"Backup written to {file}")
-
-
 @influencers_cli.command("export")
 @click.argument("file")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",",
@@ -378,7 +364,10 @@ def render_contract_command(contract_id: int, output: str) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from app.core.backup_cli import backup_command, restore_command
+
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(influencers_cli)
     app.cli.add_command(network_cli)
     app.cli.add_command(campaigns_cli)

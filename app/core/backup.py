@@ -26,6 +26,28 @@ def pg_dump_command(pg_dump: str, url, target: Path) -> tuple[list[str], dict[st
     return [pg_dump, "--format=custom", f"--file={target}", dsn], env
 
 
+def pg_restore_command(pg_restore: str, url, dump: Path) -> tuple[list[str], dict[str, str]]:
+    """pg_restore's argv and environment, the password in PGPASSWORD as for pg_dump. The
+    target holds no rows (checked first), so --clean only drops empty tables."""
+    argv, env = pg_dump_command(pg_restore, url, dump)
+    dsn = argv[-1]
+    return [pg_restore, "--no-owner", "--clean", "--if-exists", "--single-transaction",
+            f"--dbname={dsn}", str(dump)], env
+
+
+def sqlite_copy(source_file, dest_file) -> None:
+    """Copy one SQLite database over another with the online backup API: a consistent
+    snapshot, WAL included, whoever else is writing to the source."""
+    source = sqlite3.connect(source_file)
+    try:
+        dest = sqlite3.connect(dest_file)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+
+
 def backup_to(file: str) -> Path:
     target = Path(file)
     if target.exists():
@@ -34,15 +56,7 @@ def backup_to(file: str) -> Path:
         raise ServiceError(_("The folder %(dir)s does not exist.", dir=str(target.parent)))
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
-        # The SQLite online backup API copies a consistent snapshot, WAL included.
-        source = sqlite3.connect(url.database)
-        try:
-            dest = sqlite3.connect(target)
-            with dest:
-                source.backup(dest)
-            dest.close()
-        finally:
-            source.close()
+        sqlite_copy(url.database, target)
         return target
     if url.get_backend_name() == "postgresql":
         pg_dump = shutil.which("pg_dump")

@@ -49,11 +49,11 @@ def restored_databases():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_backup_restores_into_a_new_app(runner, db, tmp_path, restored_databases):
+def test_database_only_backup_restores_into_a_new_app(runner, db, tmp_path, restored_databases):
     make_user("admin", email="chloe@agence.fr")
     make_brand(name="Musée des Confluences")
     backup = tmp_path / "relais.backup"
-    result = runner.invoke(args=["backup", str(backup)])
+    result = runner.invoke(args=["backup", "--database-only", str(backup)])
     assert result.exit_code == 0, result.output
     restored_url = _restore(backup, tmp_path)
     other = create_app(app_config.TestConfig(str(tmp_path / "instance"), restored_url))

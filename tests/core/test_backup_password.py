@@ -46,7 +46,19 @@ def test_backup_runs_pg_dump_with_the_password_in_its_environment(runner, db, tm
 
     monkeypatch.setattr(backup.subprocess, "run", fake_run)
     monkeypatch.setattr(db.engine, "url", db.engine.url.set(password=SECRET))
-    result = runner.invoke(args=["backup", str(tmp_path / "b.dump")])
+    result = runner.invoke(args=["backup", "--database-only", str(tmp_path / "b.dump")])
     assert result.exit_code == 0, result.output
     assert not any("s3cr3t" in arg for arg in seen["argv"])
     assert seen["env"]["PGPASSWORD"] == SECRET
+
+
+def test_pg_restore_gets_the_password_through_its_environment(tmp_path):
+    url = make_url("postgresql+psycopg://relais:placeholder@db.internal:5433/relais")
+    url = url.set(password=SECRET)
+    argv, env = backup.pg_restore_command("/usr/bin/pg_restore", url, tmp_path / "d.dump")
+    assert not any(SECRET in arg or "s3cr3t" in arg for arg in argv)
+    assert env["PGPASSWORD"] == SECRET
+    dsn = make_url(next(arg for arg in argv if arg.startswith("--dbname="))[len("--dbname="):])
+    assert (dsn.host, dsn.port, dsn.database, dsn.password) == ("db.internal", 5433, "relais",
+                                                                None)
+    assert argv[-1] == str(tmp_path / "d.dump")
