@@ -1,7 +1,8 @@
-"""Race tests' tools: the test app served by a real threaded HTTP server, one logged-in
-browser-like session per person (its own cookies), and N requests fired at the same moment
-through a threading.Barrier. No mocks: the races are between real threads, each with its
-own database connection (a file SQLite, or PostgreSQL)."""
+"""The test app served by a real threaded HTTP server (`served`, also the browser tests'
+server), and the race tests' tools: one logged-in browser-like session per person (its own
+cookies), and N requests fired at the same moment through a threading.Barrier. No mocks:
+the races are between real threads, each with its own database connection (a file SQLite,
+or PostgreSQL)."""
 
 from __future__ import annotations
 

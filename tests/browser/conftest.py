@@ -7,10 +7,10 @@ failing tests land in test-results/ (pytest-playwright's --screenshot only-on-fa
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.race import served
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -35,11 +35,5 @@ def browser_context_args(browser_context_args):
 @pytest.fixture()
 def live_server(app, db):
     """Serves the test app on a free loopback port for the duration of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with served(app) as url:
+        yield url
