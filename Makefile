@@ -16,7 +16,7 @@ JOBS_APP ?= app.worker.huey
 PYTEST_ARGS ?=
 export RELAIS_ENV ?= development
 
-.PHONY: i18n-update run test test-fast test-sqlite test-postgres bench lint install install-test browser translations clean
+.PHONY: i18n-update run test test-fast test-sqlite test-postgres bench bench-tools lint install install-test browser translations clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -86,7 +86,16 @@ lint: $(TEST_STAMP)
 	$(BIN)/pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
 	  --ignore-imports=yes --ignore-docstrings=yes --ignore-comments=yes --score=no app
 
-bench: install-test
+# The load benchmark drives the server with Debian's wrk (installed here when root).
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "Missing Debian package: wrk (run 'sudo apt-get install wrk')"; exit 1; \
+	  fi; }
+
+bench: install-test bench-tools
 	$(BIN)/python -m bench.list_page
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.list_page
 	$(BIN)/python -m bench.load_list

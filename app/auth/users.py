@@ -151,10 +151,13 @@ def set_active(user: User, active: bool, acting: User) -> None:
     db.session.commit()
 
 
-def team() -> list[tuple[int, str]]:
-    """Every user (owners may have left the team since), for the owner filter and column."""
-    return [(u.id, u.name) for u in db.session.execute(
-        select(User.id, User.name).order_by(User.sort_name, User.id))]
+def team(with_active: bool = False) -> list[tuple]:
+    """Every user (owners may have left the team since), for the owner filter and column:
+    (id, name), or (id, name, active) `with_active` (the list page's one query for both its
+    filter and its bulk action, which offers the active ones)."""
+    columns = (User.id, User.name, User.active) if with_active else (User.id, User.name)
+    return [tuple(row) for row in db.session.execute(
+        select(*columns).order_by(User.sort_name, User.id))]
 
 
 def active_team() -> list[tuple[int, str]]:

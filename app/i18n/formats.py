@@ -8,9 +8,11 @@ Numbers, percentages and dates always go through Babel so that French screens re
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from babel.numbers import format_percent as babel_percent
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
@@ -30,9 +32,47 @@ def select_locale() -> str:
     ]
 
 
+# A list page formats about a hundred numbers; Babel's general formatter costs ~50 µs a
+# number, most of it parsing the pattern and looking the locale's symbols up again. The
+# three formatters below write the same text (a hypothesis test compares them with Babel,
+# tests/core/test_formats.py) from the locale's symbols read once: Python's own grouping,
+# Babel's rounding (the value's shortest decimal form, half to even), Babel itself for
+# negative or non-finite values.
+
+@lru_cache(maxsize=16)
+def _symbols(locale: str) -> tuple[dict[int, int], str, str]:
+    """(str.translate table from Python's "," and "." to the locale's group and decimal
+    symbols, the percent pattern's prefix and suffix) for `locale`."""
+    table = str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+    prefix, _fifty, suffix = babel_percent(0.5, locale=locale,
+                                           decimal_quantization=False).partition("50")
+    return table, prefix, suffix
+
+
+def _plain(value) -> bool:
+    """Non-negative and finite: what the fast formatters write themselves."""
+    return (isinstance(value, int) and value >= 0) or (
+        isinstance(value, float) and 0 <= value < 1e15)
+
+
+def _grouped(value: float | int, digits: int, optional: bool = False) -> str:
+    """`value` with digit groups and `digits` decimals (`optional`: trailing zeros of the
+    decimals dropped, Babel's "#,##0.#"), with Python's symbols."""
+    if isinstance(value, int):
+        return f"{value:,}" if digits == 0 else f"{value:,}." + "0" * digits * (not optional)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    text = f"{rounded:,.{digits}f}"
+    if optional and digits:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
 def number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
+    locale = str(get_locale())
+    if _plain(value):
+        return _grouped(value, digits).translate(_symbols(locale)[0])
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
     return format_decimal(value, format=fmt)
 
@@ -43,18 +83,29 @@ def percent(value: float | None, digits: int = 1) -> str:
         return "—"
     # The locale's own pattern (French puts a no-break space before %), at most `digits`
     # decimals and no trailing zeros.
-    return babel_percent(round(value, digits + 2), locale=get_locale(), decimal_quantization=False)
+    locale = str(get_locale())
+    if not _plain(value):
+        return babel_percent(round(value, digits + 2), locale=locale,
+                             decimal_quantization=False)
+    shown = Decimal(str(round(value, digits + 2))) * 100
+    places = max(0, -shown.normalize().as_tuple().exponent)
+    table, prefix, suffix = _symbols(locale)
+    return prefix + f"{shown:,.{places}f}".translate(table) + suffix
 
 
 def compact(value: float | int | None) -> str:
     """Follower counts the way community managers say them: 12,4 k / 1,2 M."""
     if value is None:
         return "—"
-    for threshold, suffix in ((1_000_000_000, "Md" if str(get_locale()) == "fr" else "B"),
+    locale = str(get_locale())
+    for threshold, suffix in ((1_000_000_000, "Md" if locale == "fr" else "B"),
                               (1_000_000, "M"), (1_000, "k")):
         if abs(value) >= threshold:
+            if _plain(value):
+                text = _grouped(value / threshold, 1, optional=True)
+                return text.translate(_symbols(locale)[0]) + "\u202f" + suffix
             return format_decimal(value / threshold, format="#,##0.#") + "\u202f" + suffix
-    return format_decimal(value, format="#,##0")
+    return number(value)
 
 
 def money(cents: float | int | None, currency: str | None = "EUR") -> str:

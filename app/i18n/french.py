@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask
-from flask_babel import Domain, get_translations
+from flask import Flask, g
+from flask_babel import Domain, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -53,7 +53,20 @@ def elide(template: str, variables: Mapping[str, Any]) -> str:
 
 
 class ElidingDomain(Domain):
-    """Flask-Babel's message domain, with the elision applied before formatting."""
+    """Flask-Babel's message domain, with the elision applied before formatting, and its
+    catalogue kept for the request: a page makes a few hundred gettext calls, and
+    Flask-Babel looks the domain, the locale and the catalogue up again for each."""
+
+    def get_translations(self):
+        if not g:  # outside an application context: Flask-Babel's null catalogue
+            return super().get_translations()
+        locale = get_locale()  # a new object after flask_babel.refresh() or force_locale
+        kept = g.get("relais_catalogue")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = super().get_translations()
+        g.relais_catalogue = (locale, translations)
+        return translations
 
     def gettext(self, string, **variables):
         s = self.get_translations().ugettext(string)
@@ -80,7 +93,7 @@ def _jinja(func: Callable[..., str], fixed: int, defaults: Callable[[tuple, dict
     @pass_context
     def call(__context, *args, **variables):
         defaults(args, variables)
-        rv = elide(__context.call(func, *args[:fixed]), variables)
+        rv = elide(func(*args[:fixed]), variables)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)  # noqa: S704 - the catalogue's own text, as Jinja's i18n does
         return rv % variables
@@ -94,8 +107,9 @@ def _no_defaults(args: tuple, variables: dict) -> None:
 
 def install(app: Flask, babel) -> None:
     """Use the eliding domain for Python calls and eliding callables in templates."""
-    babel.__dict__["domain_instance"] = ElidingDomain(domain=app.config.get("BABEL_DOMAIN",
-                                                                           "messages"))
+    domain = ElidingDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    babel.__dict__["domain_instance"] = domain
+    get_translations = domain.get_translations  # the one domain: no per-request domains
 
     def plural(args: tuple, variables: dict) -> None:
         variables.setdefault("num", args[-1])

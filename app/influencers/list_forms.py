@@ -4,8 +4,9 @@ bulk actions. Invalid filter values are reported beside their field and then ign
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,27 +14,43 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import HiddenInput
 
-from app.forms import TypedNumberField, parse_number
+from app.forms import CachedSelect, FastTextInput, TypedNumberField, parse_number
 from app.i18n.labels import choices
 from app.influencers.forms import CountField, PercentField
 from app.influencers.query import PER_PAGE, SORT_LABELS
 from app.models.influencer import AGE_BANDS, KINDS, PLATFORMS, STATUSES
 
+TEXT = FastTextInput()  # the filters' text inputs (app/forms.py: the same HTML, cheaper)
 COUNTRY = Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. FR."))
 
 
-def _any(group: str, codes) -> list[tuple[str, str]]:
-    return [("", _l("Any"))] + choices(group, codes)
+@lru_cache(maxsize=8)
+def _fixed_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
+    """The filters' fixed choices in one language (`locale`, the request's), translated
+    once rather than on every page: plain strings, which CachedSelect renders from its
+    cache. Shared between requests: never modified."""
+    del locale  # the cache key: the labels below are read in the request's language
+    any_ = str(_l("Any"))
+    return {
+        "age_band": [("", any_)] + [(band, band) for band in AGE_BANDS],
+        "sort": [(key, str(text)) for key, text in SORT_LABELS.items()],
+        "per_page": [(str(n), str(n)) for n in PER_PAGE],
+        "platform": [("", any_)] + choices("platform", PLATFORMS),
+        "kind": [("", any_)] + choices("kind", KINDS),
+        "status": [("", any_)] + choices("status", STATUSES),
+        "owner": [("", str(_l("Anyone"))), ("me", str(_l("Me"))), ("none", str(_l("Nobody")))],
+        "any": [("", any_)],
+    }
 
 
 def _percent(label):
     """Typed as a percentage ("2,5", "2.5 %"); `data` is the share (0.025)."""
-    return PercentField(label, validators=[Optional()])
+    return PercentField(label, validators=[Optional()], widget=TEXT)
 
 
 def _followers(label):
     """Typed as people say it: "10000", "10 000", "10k"."""
-    return CountField(label, validators=[Optional()])
+    return CountField(label, validators=[Optional()], widget=TEXT)
 
 
 class ScoreField(TypedNumberField):
@@ -76,15 +93,15 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form: nothing to forge
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)], widget=TEXT,
                     render_kw={"type": "search", "placeholder": _l("Name, handle, email, tag")})
-    platform = SelectField(_l("Platform"), default="")
-    kind = SelectField(_l("Kind"), default="")
-    status = SelectField(_l("Status"), default="")
-    country = StringField(_l("Country"), validators=[Optional(), COUNTRY],
+    platform = SelectField(_l("Platform"), default="", widget=CachedSelect())
+    kind = SelectField(_l("Kind"), default="", widget=CachedSelect())
+    status = SelectField(_l("Status"), default="", widget=CachedSelect())
+    country = StringField(_l("Country"), validators=[Optional(), COUNTRY], widget=TEXT,
                           render_kw={"maxlength": 2, "placeholder": "FR"})
-    owner = SelectField(_l("Owner"), default="")
-    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)],
+    owner = SelectField(_l("Owner"), default="", widget=CachedSelect())
+    tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)], widget=TEXT,
                       render_kw={"list": "tag-names"})
     followers_min = _followers(_l("Followers from"))
     followers_max = _followers(_l("Followers up to"))
@@ -92,18 +109,21 @@ class FilterForm(FlaskForm):
     engagement_max = _percent(_l("Engagement up to (%)"))
     women_min = _percent(_l("Audience: at least % women"))
     top_country = StringField(_l("Audience: top country"), validators=[Optional(), COUNTRY],
+                              widget=TEXT,
                               render_kw={"maxlength": 2, "placeholder": "FR"})
-    age_band = SelectField(_l("Audience: age band"), default="")
+    age_band = SelectField(_l("Audience: age band"), default="", widget=CachedSelect())
     age_min = _percent(_l("Audience: age band at least (%)"))
     # The latest scoring run's; without a run they are shown disabled, with the reason.
-    community = SelectField(_l("Community"), default="", validate_choice=False)
-    score_min = ScoreField(_l("Score from"), validators=[Optional()],
+    community = SelectField(_l("Community"), default="", validate_choice=False,
+                            widget=CachedSelect())
+    score_min = ScoreField(_l("Score from"), validators=[Optional()], widget=TEXT,
                            render_kw={"inputmode": "decimal", "placeholder": "0–100"})
     # Set by the import wizard's "see the imported people" link; kept while filtering.
-    import_id = IntegerField(widget=HiddenInput(),
+    # (A label, even empty: without one WTForms loads its own catalogue to title the name.)
+    import_id = IntegerField("", widget=HiddenInput(),
                              validators=[Optional(), NumberRange(1, 2_147_483_647)])
-    sort = SelectField(_l("Sort by"), default="name")
-    per_page = SelectField(_l("Per page"), default=str(PER_PAGE[0]))
+    sort = SelectField(_l("Sort by"), default="name", widget=CachedSelect())
+    per_page = SelectField(_l("Per page"), default=str(PER_PAGE[0]), widget=CachedSelect())
 
     ADVANCED = ("followers_min", "followers_max", "engagement_min", "engagement_max",
                 "women_min", "top_country", "age_band", "age_min")
@@ -113,20 +133,16 @@ class FilterForm(FlaskForm):
         """`communities`: the latest run's (number, name) choices; None when no run yet."""
         super().__init__(*args, **kwargs)
         self.scored = communities is not None
-        self.community.choices = [("", _l("Any"))] + distinct_communities(communities or [])
+        # Labels come from the user's language, so choices are filled per request (and
+        # WTForms 3.3 wants tuple choices assigned, not declared).
+        fixed = _fixed_choices(str(get_locale()))
+        self.community.choices = fixed["any"] + distinct_communities(communities or [])
         if not self.scored:
             for field in (self.community, self.score_min):
                 field.render_kw = {**(field.render_kw or {}), "disabled": True}
-        # Labels come from the user's language, so choices are filled per request (and
-        # WTForms 3.3 wants tuple choices assigned, not declared).
-        self.age_band.choices = [("", _l("Any"))] + [(band, band) for band in AGE_BANDS]
-        self.sort.choices = list(SORT_LABELS.items())
-        self.per_page.choices = [(str(n), str(n)) for n in PER_PAGE]
-        self.platform.choices = _any("platform", PLATFORMS)
-        self.kind.choices = _any("kind", KINDS)
-        self.status.choices = _any("status", STATUSES)
-        self.owner.choices = [("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody"))] + [
-            (str(uid), name) for uid, name in owners]
+        for name in ("age_band", "sort", "per_page", "platform", "kind", "status"):
+            self[name].choices = fixed[name]
+        self.owner.choices = fixed["owner"] + [(str(uid), name) for uid, name in owners]
 
     def validate_community(self, field) -> None:
         if field.data and not self.scored:
@@ -166,16 +182,16 @@ class FilterForm(FlaskForm):
 class BulkForm(FlaskForm):
     """One submit button per action; only the value of the pressed action is required."""
 
-    action = SelectField(validators=[DataRequired()])
+    action = SelectField("", validators=[DataRequired()])
     tag = StringField(_l("Tag"), validators=[Optional(), Length(max=60)])
-    owner = SelectField(_l("Owner"), default="")
-    status = SelectField(_l("Status"), default="")
+    owner = SelectField(_l("Owner"), default="", widget=CachedSelect())
+    status = SelectField(_l("Status"), default="", widget=CachedSelect())
 
     def __init__(self, *args, owners: list[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.owner.choices = [("", "—"), ("none", _l("Nobody"))] + [
+        self.owner.choices = [("", "—"), ("none", str(_l("Nobody")))] + [
             (str(uid), name) for uid, name in owners]
-        self.status.choices = [("", "—")] + choices("status", STATUSES)
+        self.status.choices = [("", "—")] + _fixed_choices(str(get_locale()))["status"][1:]
         self.action.choices = [("tag", "tag"), ("owner", "owner"), ("status", "status")]
 
     def validate(self, extra_validators=None) -> bool:

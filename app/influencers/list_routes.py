@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import users
@@ -12,6 +14,7 @@ from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.i18n.labels import label
 from app.influencers import bulk as influencer_bulk
+from app.influencers import list_rows
 from app.influencers import query as listing
 from app.influencers.blueprint import bp
 from app.influencers.list_forms import BulkForm, FilterForm
@@ -30,7 +33,10 @@ def _page_size(form: FilterForm) -> int:
     return listing.PER_PAGE[0]
 
 
-def _labels() -> dict[str, dict[str, str]]:
+@lru_cache(maxsize=8)
+def _labels(locale: str) -> dict[str, dict[str, str]]:
+    """The kind, status and platform labels in `locale` (the request's), translated once."""
+    del locale  # the cache key: label() reads the request's language
     return {group: {code: label(group, code) for code in codes}
             for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
 
@@ -49,7 +55,8 @@ def _filter_form(owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]
 @bp.get("/")
 @role_required("viewer")
 def index():
-    owners = users.team()
+    team = users.team(with_active=True)
+    owners = [(uid, name) for uid, name, _active in team]
     form, run_id = _filter_form(owners)
     filters = form.clean()
     sort = filters.get("sort", "name")
@@ -59,16 +66,17 @@ def index():
     # Unfiltered, the exact total is one index-only count; filtered, it is capped.
     page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
                                      size, query_args, exact=not filtered, run_id=run_id)
+    labels = _labels(str(get_locale()))
+    rows = list_rows.rows(
+        page.items, page_figures(page.items, filters.get("platform")),
+        listing.page_scores(run_id, [person.id for person in page.items]), labels, dict(owners))
     return render_template(
-        "influencers/index.html", form=form, page=page, capped=capped, sort=sort,
-        filtered=filtered, scored=run_id is not None,
-        scores=listing.page_scores(run_id, [person.id for person in page.items]),
-        platform=filters.get("platform"),
-        figures=page_figures(page.items, filters.get("platform")),
-        owners=dict(owners), tags=listing.tag_names(), labels=_labels(),
+        "influencers/index.html", form=form, page=page, rows=rows, capped=capped, sort=sort,
+        filtered=filtered, scored=run_id is not None, platform=filters.get("platform"),
+        tags=listing.tag_names(), labels=labels,
         header_args={k: v for k, v in query_args.items() if k != "sort"},
         any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
-        bulk=BulkForm(formdata=None, owners=users.active_team())
+        bulk=BulkForm(formdata=None, owners=[(uid, name) for uid, name, active in team if active])
         if current_user.has_role("member") else None,
     )
 
