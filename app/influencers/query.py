@@ -3,7 +3,8 @@ bulk.py.
 
 Every filter is a plain column test or an EXISTS on an indexed child table, so a page costs
 the same handful of queries at 100 influencers or 100 000: count, page, accounts, tags, and
-with a scoring run its communities and the page's scores.
+with a scoring run its communities and the page's scores. A search gathers its matches once,
+capped, and the page is sorted among them (app/influencers/matches.py).
 
 With a platform chosen, the followers and engagement filters and sorts read that
 platform's account (the person's biggest there) rather than the all-platform figures
@@ -22,20 +23,24 @@ from typing import Any
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, asc, column, desc, exists, false, func, or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, asc, desc, exists, false, func, or_, select, union_all
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
-from app.collation import fold, sort_key
+from app.collation import sort_key
 from app.core.pagination import Page, paginate, parse_page
 from app.extensions import db
 from app.i18n.formats import number as number_format
+from app.influencers import list_rows, matches
 from app.influencers.platform_figures import platform_account
 from app.models import Community, Influencer, InfluencerScore, ScoringRun, SocialAccount, Tag, User
 from app.models.influencer import AGE_COLUMNS, influencer_tag
 
 PER_PAGE = (25, 50, 100)
 COUNT_CAP = 500
-SEARCH_CAP = 2000  # matches of a search gathered in one pass (see list_page)
+SEARCH_CAP = 500  # matches of a search gathered at most, in one pass (see list_page)
+RANGE_WALK_MIN = 500  # SQLite: a range keeping as many is not read from its index
+WALKED_SORTS = {"name", "kind", "status", "country", "created", "updated"}
 # Louvain leaves every isolated person in a community of their own: the filter offers the
 # biggest ones (plus the one asked for), not tens of thousands of singletons.
 COMMUNITY_CHOICES = 50
@@ -73,52 +78,25 @@ def tag_names() -> list[str]:
     return sorted(db.session.scalars(select(Tag.name)), key=lambda name: (sort_key(name), name))
 
 
-def _tag_ids(wanted: str, partial: bool) -> list[int]:
-    """Tags are few: matched here, in Python, so that "Été", "été" and "ete" meet on every
-    database (SQLite's lower() folds ASCII only, and neither folds accents)."""
-    folded = fold(wanted)
-    found = []
-    for tag_id, name in db.session.execute(select(Tag.id, Tag.name)):
-        if (folded in fold(name)) if partial else (fold(name) == folded):
-            found.append(tag_id)
-    return found
-
-
 def _tagged(tag_ids: list[int]):
     return exists().where(influencer_tag.c.influencer_id == Influencer.id,
                           influencer_tag.c.tag_id.in_(tag_ids))
 
 
-def _contains(needle: str):
-    """Substring test on the folded search text, through a trigram index on both
-    databases (see app/models/influencer.py). PostgreSQL: LIKE on the GIN index. SQLite:
-    GLOB on the FTS5 trigram table; a needle holding GLOB wildcards (rare) scans the table
-    with its wildcards bracketed."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return Influencer.search_text.contains(needle, autoescape=True)
-    if any(c in needle for c in "*?["):
-        escaped = "".join(f"[{c}]" if c in "*?[" else c for c in needle)
-        return Influencer.search_text.op("GLOB")(f"*{escaped}*")
-    matches = text("SELECT rowid FROM influencer_fts WHERE search_text GLOB :pattern"
-                   ).bindparams(pattern=f"*{needle}*")
-    return Influencer.id.in_(matches.columns(column("rowid")))
-
-
 def search(text: str):
-    """Name, email and handles live folded (no case, no accents) in search_text, and the
-    needle is folded alike: "musee" finds "Musée", "Édith" finds "edith"; tags are matched
-    apart."""
-    needle = fold(text.strip().lstrip("@"))
+    """The search as one condition (the exports); the list gathers its matches apart
+    (matches.gather). Accent- and case-blind: see app/influencers/matches.py."""
+    needle = matches.needle_of(text)
     if not needle:
         return None
-    condition = _contains(needle)
-    tag_ids = _tag_ids(needle, partial=True)
-    return or_(condition, _tagged(tag_ids)) if tag_ids else condition
+    tag_ids = matches.tag_ids(needle, partial=True)
+    return or_(matches.contains(needle), _tagged(tag_ids)) if tag_ids else matches.contains(needle)
 
 
 def conditions(filters: dict[str, Any], user_id: int | None,
-               run_id: int | None | EllipsisType = LATEST) -> list:
-    """WHERE clauses for the cleaned filters (see FilterForm.clean)."""
+               run_id: int | None | EllipsisType = LATEST, hide_ranges: bool = False) -> list:
+    """WHERE clauses for the cleaned filters (see FilterForm.clean); `hide_ranges`: the
+    followers and engagement ranges out of the planner's index choice (_range_plan)."""
     where = [Influencer.deleted_at.is_(None), *_scored(filters, run_id)]
     if "q" in filters and (found := search(filters["q"])) is not None:
         where.append(found)
@@ -133,7 +111,7 @@ def conditions(filters: dict[str, Any], user_id: int | None,
                      else exists().where(SocialAccount.influencer_id == Influencer.id,
                                          SocialAccount.platform == filters["platform"]))
     else:
-        where.extend(_ranges(filters, None))
+        where.extend(_ranges(filters, None, hide_ranges))
     if "owner" in filters:
         owner = filters["owner"]
         if owner == "none":
@@ -143,7 +121,7 @@ def conditions(filters: dict[str, Any], user_id: int | None,
     if "import_id" in filters:
         where.append(Influencer.import_id == filters["import_id"])
     if "tag" in filters:
-        tag_ids = _tag_ids(filters["tag"], partial=False)
+        tag_ids = matches.tag_ids(filters["tag"], partial=False)
         where.append(_tagged(tag_ids) if tag_ids else false())
     # Audience filters read the main account's latest snapshot, copied onto the row.
     if "women_min" in filters:
@@ -182,10 +160,10 @@ def _min_score(run_id: int, score_min: float):
     into a join) and a page fills after a few rows. The planners would choose well only with
     statistics that a new run has just made stale; a bounded count on the index chooses."""
     bar = (InfluencerScore.run_id == run_id, InfluencerScore.score >= score_min)
-    # Read along the (run, score) index, never a scan of every run's rows: index only.
+    # From the (run, score) index, in no order: an ORDER BY made PostgreSQL, without
+    # statistics for a new run, fetch and sort every score above the bar (21 ms, not 7).
     kept = db.session.scalar(select(func.count()).select_from(
-        select(InfluencerScore.score).where(*bar).order_by(InfluencerScore.score)
-        .limit(SCORE_LIST_MAX).subquery()))
+        select(InfluencerScore.score).where(*bar).limit(SCORE_LIST_MAX).subquery()))
     if kept < SCORE_LIST_MAX:
         return Influencer.id.in_(select(InfluencerScore.influencer_id).where(*bar)
                                  .correlate(None))
@@ -203,11 +181,13 @@ def _as_int(value: Any) -> int | None:
     return number if -2**31 <= number < 2**31 else None
 
 
-def _ranges(filters: dict[str, Any], account) -> list:
+def _ranges(filters: dict[str, Any], account, hidden: bool = False) -> list:
     """The followers and engagement bounds, on one platform's `account` or, without one, on
-    the all-platform figures."""
+    the all-platform figures (`hidden` from the planner's index choice: see _range_plan)."""
     followers, rate = ((account.followers, account.engagement_rate) if account is not None
                        else (Influencer.followers_total, Influencer.engagement_rate))
+    if hidden:
+        followers, rate = followers + 0, rate + 0
     where = []
     if "followers_min" in filters:
         where.append(followers >= filters["followers_min"])
@@ -221,6 +201,22 @@ def _ranges(filters: dict[str, Any], account) -> list:
     return where
 
 
+def _range_plan(filters: dict[str, Any], sort: str) -> str | None:
+    """SQLite without STAT4 cannot estimate a range. With a followers or engagement range
+    and a page sorted on another indexed column, the sort's index is best when the range
+    keeps many people (a page fills after a few hundred rows), the range's when it keeps
+    few (no walk over every row). A count bounded by RANGE_WALK_MIN tells which: "ranges"
+    or "sort" is hidden from the planner (conditions, ordered); None leaves it be."""
+    ranges = _ranges(filters, None)
+    if (not ranges or sort.lstrip("-") not in WALKED_SORTS or "platform" in filters
+            or db.session.get_bind().dialect.name != "sqlite"):
+        return None
+    kept = db.session.scalar(select(func.count()).select_from(
+        select(Influencer.id).where(Influencer.deleted_at.is_(None), *ranges)
+        .limit(RANGE_WALK_MIN).subquery()))
+    return "ranges" if kept >= RANGE_WALK_MIN else "sort"
+
+
 def selection(filters: dict[str, Any], user_id: int | None, sort: str, *where) -> Select:
     """The ids of the people the list shows for these filters, in its order (for the
     exports: with a platform chosen, its figures filter and sort)."""
@@ -229,16 +225,19 @@ def selection(filters: dict[str, Any], user_id: int | None, sort: str, *where) -
 
 
 def ordered(stmt: Select, sort: str, run_id: int | None | EllipsisType = LATEST,
-            platform: str | None = None) -> Select:
+            platform: str | None = None, hide_sort: bool = False,
+            cap: int | None = None) -> Select:
     """`stmt` in the list's order. By score (the export; the list pages with _by_score, in
     the same order): the latest run outer-joined, people without a score last both ways.
-    By followers or engagement with a `platform`: its account's, the unknown last."""
+    With a `platform`, by its account's followers or engagement, the unknown last."""
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if platform is not None and key in ("followers", "engagement"):
         account, on_platform = platform_account(platform)
         column = account.followers if key == "followers" else account.engagement_rate
         direction = desc if descending else asc
+        if descending and cap and db.session.get_bind().dialect.name == "postgresql":
+            return _known_first(stmt, account, on_platform, column, cap)
         return stmt.join(account, on_platform).order_by(
             direction(column).nulls_last(), direction(account.influencer_id))
     column = SORT_COLUMNS.get(key, Influencer.sort_name)
@@ -251,8 +250,28 @@ def ordered(stmt: Select, sort: str, run_id: int | None | EllipsisType = LATEST,
             return ordered(stmt, "name", None)
         stmt = stmt.outerjoin(InfluencerScore, _in_run(run_id))
         return stmt.order_by(direction(column).nulls_last(), direction(Influencer.id))
+    if hide_sort:  # SQLite's unary "+": the same order, not read from the column's index
+        column = UnaryExpression(column, operator=custom_op("+"))
     # The id breaks ties, so pages never repeat or skip a row between two requests.
     return stmt.order_by(direction(column), direction(Influencer.id))
+
+
+def _known_first(stmt: Select, account, on_platform, column, cap: int) -> Select:
+    """PostgreSQL reads `DESC NULLS LAST` from no ascending index: it sorted all of a
+    platform's accounts for each page. The known figures are read backwards along the
+    (platform, figure, influencer) index (`NULLS FIRST`: the same order without the
+    unknown), the unknown apart, at most `cap` of each: the page sorts those few. `stmt`:
+    the list page's select of Influencer, whose WHERE the two reads apply."""
+    def branch(test, *order):
+        return (select(account.influencer_id.label("id"), column.label("figure"))
+                .select_from(Influencer).join(account, on_platform)
+                .where(stmt.whereclause, test).order_by(*order).limit(cap))
+
+    ranked = union_all(
+        branch(column.is_not(None), column.desc().nulls_first(), account.influencer_id.desc()),
+        branch(column.is_(None), account.influencer_id.desc())).subquery("ranked")
+    return select(Influencer).join(ranked, ranked.c.id == Influencer.id).order_by(
+        ranked.c.figure.desc().nulls_last(), ranked.c.id.desc())
 
 
 def _in_run(run_id: int):
@@ -268,27 +287,29 @@ def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: A
     by_score = sort.lstrip("-") == "score"
     if run_id is LATEST and (by_score or {"community", "score_min"} & set(filters)):
         run_id = latest_run_id()
-    where = and_(*conditions(filters, user_id, run_id))
     cap = max(COUNT_CAP, parse_page(number) * size) + 1  # one more than shown means "more"
-    total = None
-    if "q" in filters and not exact:
-        # A substring search reads every row once; a rare word would be read twice (count,
-        # then page in sort order). Its matches are taken in one pass instead, and the page
-        # is sorted among them. A common word fills the cap early: the usual path is cheap.
-        limit = max(SEARCH_CAP, cap)
-        ids = list(db.session.scalars(select(Influencer.id).where(where).limit(limit)))
-        if len(ids) < limit:
-            where, exact, total = Influencer.id.in_(ids), True, len(ids)
+    needle = matches.needle_of(filters["q"]) if "q" in filters and not exact else ""
+    total, capped, plan = None, None, None if needle else _range_plan(filters, sort)
+    if needle:
+        # The matches are gathered once, capped (matches.gather), and the page is sorted
+        # among them: no statement runs the search again, not even to count.
+        others = conditions({k: v for k, v in filters.items() if k != "q"}, user_id, run_id)
+        ids, capped = matches.gather(needle, others, max(SEARCH_CAP, cap),
+                                     parse_page(number) * size)
+        where, exact, total = Influencer.id.in_(ids), True, min(len(ids), cap)
+    else:
+        where = and_(*conditions(filters, user_id, run_id, plan == "ranges"))
     if by_score and run_id is not None:
         page = _by_score(where, run_id, sort.startswith("-"), number, size, query_args,
                          total, None if exact else cap)
-        return page, not exact and page.total >= cap
-    stmt = ordered(select(Influencer).where(where), sort, run_id,
-                   filters.get("platform")).options(
-        selectinload(Influencer.accounts), selectinload(Influencer.tags)
-    )
-    page = paginate(stmt if exact else stmt.limit(cap), number, size, query_args, total=total)
-    return page, not exact and page.total >= cap
+    else:
+        stmt = ordered(select(Influencer.id).where(where), sort, run_id,
+                       filters.get("platform"), hide_sort=plan == "sort",
+                       cap=None if exact else cap)
+        page = paginate(stmt if exact else stmt.limit(cap), number, size, query_args,
+                        total=total)
+        page.items = list_rows.people(page.items)  # plain tuples: nothing for the ORM to build
+    return page, capped if capped is not None else not exact and page.total >= cap
 
 
 def _by_score(where, run_id: int, descending: bool, number: Any, size: int,
@@ -316,10 +337,7 @@ def _by_score(where, run_id: int, descending: bool, number: Any, size: int,
             select(Influencer.id).where(where, ~exists().where(_in_run(run_id)))
             .order_by(direction(Influencer.id)).limit(page.size - len(ids))
             .offset(max(skip, 0))).all()
-    people = {person.id: person for person in db.session.scalars(
-        select(Influencer).where(Influencer.id.in_(ids))
-        .options(selectinload(Influencer.accounts), selectinload(Influencer.tags)))}
-    page.items = [people[i] for i in ids if i in people]
+    page.items = list_rows.people(ids)
     return page
 
 

@@ -1,0 +1,60 @@
+"""The SQLite planner's statistics kept fresh: PRAGMA optimize on pooled connections
+(app/core/sqlite.py). SQLite only."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from app.core import sqlite as sqlite_settings
+from app.extensions import db as _db
+
+
+@pytest.fixture()
+def on_sqlite(db):
+    if _db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    return db
+
+
+def _stats(connection: sqlite3.Connection) -> list[tuple]:
+    if not connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        return []
+    return connection.execute("SELECT tbl, idx FROM sqlite_stat1").fetchall()
+
+
+def test_optimize_analyses_a_queried_table_without_statistics(tmp_path):
+    path = tmp_path / "plain.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a INT, b INT)")
+        setup.execute("CREATE INDEX t_a ON t (a)")
+        setup.executemany("INSERT INTO t (a, b) VALUES (?, ?)",
+                          [(n % 50, n) for n in range(5000)])
+    connection = sqlite3.connect(path)
+    connection.execute("SELECT * FROM t WHERE a = 3 AND b > 5").fetchall()
+    assert _stats(connection) == []
+    sqlite_settings.optimize(connection)
+    assert ("t", "t_a") in _stats(connection)
+    connection.close()
+
+
+def test_optimize_never_fails_its_caller(tmp_path):
+    connection = sqlite3.connect(tmp_path / "closed.sqlite3")
+    connection.close()
+    sqlite_settings.optimize(connection)  # logged, not raised
+
+
+def test_a_returned_connection_is_optimised_once_an_hour(on_sqlite, monkeypatch):
+    calls = []
+    monkeypatch.setattr(sqlite_settings, "optimize", calls.append)
+    monkeypatch.setattr(sqlite_settings, "OPTIMIZE_EVERY", 1e9)
+    with _db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    assert calls == []  # within the interval since the connection's last one
+    monkeypatch.setattr(sqlite_settings, "OPTIMIZE_EVERY", 0.0)
+    with _db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    assert len(calls) == 1
