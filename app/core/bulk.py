@@ -127,12 +127,18 @@ def inline_constants(rows: Sequence[tuple]) -> tuple[list[str], Sequence[tuple]]
         return ["?"] * width, rows
     items: list[str] = []
     bound: list[int] = []
-    middle = len(rows) // 2
-    for index, column in enumerate(zip(*rows, strict=True)):
-        first = column[0]
-        literal = None if column[-1] != first or column[middle] != first else _literal(first)
-        if (literal is not None and column.count(first) == len(column)
-                and len(set(map(type, column))) == 1):
+    ends = rows[0], rows[len(rows) // 2], rows[-1]
+    for index in range(width):
+        first = ends[0][index]
+        literal = None
+        # Only a column equal at both ends and in the middle is read whole.
+        if ends[1][index] == first and ends[2][index] == first:
+            literal = _literal(first)
+            if literal is not None:
+                column = list(map(itemgetter(index), rows))
+                if column.count(first) != len(column) or len(set(map(type, column))) != 1:
+                    literal = None
+        if literal is not None:
             items.append(literal)
         else:
             items.append("?")

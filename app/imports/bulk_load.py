@@ -164,7 +164,10 @@ class BulkLoad:
         session.execute(text("SET LOCAL enable_seqscan = off"))
         for table, name, _definition in keys:
             session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
-        session.execute(text("LOCK TABLE influencer IN SHARE ROW EXCLUSIVE MODE"))
+        # No one else inserts into these tables until the commit, so no one else takes their
+        # ids: the writer takes each batch's ids as one block of their sequences.
+        session.execute(text("LOCK TABLE influencer, social_account, audience_snapshot "
+                             "IN SHARE ROW EXCLUSIVE MODE"))
         kept = self._kept()  # no one else can add an influencer until the commit
         for name, definition in indexes:
             if name in kept:

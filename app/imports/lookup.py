@@ -7,23 +7,25 @@ One query per identity key kind and a few per batch, whatever its size.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 from sqlalchemy import func, select
 
 from app.core.bulk import among
 from app.extensions import db
 from app.imports.parsing.rows import NormalisedRow
 from app.imports.people import DENORMALISED, FIGURES, PERSON_FIELDS, SITES, Person
-from app.models import (
-    AudienceShare,
-    AudienceSnapshot,
-    Influencer,
-    SocialAccount,
-    Tag,
-    influencer_tag,
-)
+from app.models import Influencer, SocialAccount
 
-_INF, _ACC, _SNAP, _SHARE = (Influencer.__table__, SocialAccount.__table__,
-                             AudienceSnapshot.__table__, AudienceShare.__table__)
+_INF, _ACC = Influencer.__table__, SocialAccount.__table__
+# load_people's statements, below SQLAlchemy; `{among}`: see _Fetcher.
+_PEOPLE_SQL = (f"SELECT id, deleted_at, import_id, version, {', '.join(PERSON_FIELDS)}, "  # noqa: S608
+               f"{', '.join(DENORMALISED)} FROM influencer WHERE id {{among}}")
+_ACCOUNT_NAMES = ("id", "influencer_id", "platform", "handle", "profile_url", "version",
+                  *FIGURES)
+_ACCOUNTS_SQL = (f"SELECT {', '.join(_ACCOUNT_NAMES)} FROM social_account "  # noqa: S608
+                 "WHERE influencer_id {among} ORDER BY id")
 
 
 # --- reading --------------------------------------------------------------------------
@@ -81,49 +83,79 @@ def find_matches(rows: list[NormalisedRow], by_keys: bool = True) -> dict[int, s
 
 
 def load_people(ids: set[int]) -> dict[int, Person]:
-    """The matched people with their accounts, tags and latest audience snapshots."""
+    """The matched people with their accounts, tags and latest audience snapshots.
+
+    Five queries below SQLAlchemy (its statement building and result rows cost more than
+    the queries for the ~200 people a batch of a big file loads): the driver's tuples,
+    SQLite's dates turned into dates as SQLAlchemy would."""
     ids = {i for i in ids if i > 0}
     if not ids:
         return {}
-    session = db.session
+    fetch = _Fetcher()
     people: dict[int, Person] = {}
-    columns = [_INF.c[c] for c in ("id", "deleted_at", "import_id", "version",
-                                   *PERSON_FIELDS, *DENORMALISED)]
-    for found in session.execute(select(*columns).where(among(_INF.c.id, ids))).mappings().all():
-        person = Person(found["id"], new=False)
-        person.deleted = found["deleted_at"] is not None
-        person.import_id = found["import_id"]
-        person.version = found["version"]
-        person.values = {f: found[f] for f in PERSON_FIELDS}
-        person.stored = {f: found[f] for f in DENORMALISED}
+    width = len(PERSON_FIELDS)
+    for found in fetch(_PEOPLE_SQL, ids):
+        person = Person(found[0], new=False)
+        person.deleted = found[1] is not None
+        person.import_id = found[2]
+        person.version = found[3]
+        values = dict(zip(PERSON_FIELDS, found[4:4 + width], strict=True))
+        values["date_of_birth"] = fetch.day(values["date_of_birth"])
+        person.values = values
+        person.stored = dict(zip(DENORMALISED, found[4 + width:], strict=True))
         people[person.id] = person
     by_account: dict[int, tuple[Person, tuple[str, str]]] = {}
-    account_columns = [_ACC.c[c] for c in ("id", "influencer_id", "platform", "handle",
-                                           "profile_url", "version", *FIGURES)]
-    for found in session.execute(select(*account_columns)
-                                 .where(among(_ACC.c.influencer_id, people))
-                                 .order_by(_ACC.c.id)).mappings().all():
-        person = people[found["influencer_id"]]
-        key = (found["platform"], found["handle"])
-        person.accounts[key] = dict(found)
-        by_account[found["id"]] = (person, key)
-    for influencer_id, name in session.execute(
-            select(influencer_tag.c.influencer_id, Tag.name)
-            .join(Tag, Tag.id == influencer_tag.c.tag_id)
-            .where(among(influencer_tag.c.influencer_id, people))).all():
+    for found in fetch(_ACCOUNTS_SQL, people):
+        account = dict(zip(_ACCOUNT_NAMES, found, strict=True))
+        account["figures_on"] = fetch.day(account["figures_on"])
+        person = people[account["influencer_id"]]
+        key = (account["platform"], account["handle"])
+        person.accounts[key] = account
+        by_account[account["id"]] = (person, key)
+    for influencer_id, name in fetch(
+            "SELECT l.influencer_id, t.name FROM influencer_tag l JOIN tag t ON t.id = l.tag_id "
+            "WHERE l.influencer_id {among}", people):
         people[influencer_id].tags[name.casefold()] = name
-    snapshots = {sid: (account_id, taken_on) for sid, account_id, taken_on in
-                 session.execute(select(_SNAP.c.id, _SNAP.c.account_id, _SNAP.c.taken_on)
-                                 .where(among(_SNAP.c.account_id, by_account),
-                                        _SNAP.c.is_latest.is_(True))).all()} if by_account else {}
+    snapshots = {sid: (account_id, fetch.day(taken_on)) for sid, account_id, taken_on in fetch(
+        "SELECT id, account_id, taken_on FROM audience_snapshot "
+        "WHERE account_id {among} AND is_latest", by_account)} if by_account else {}
     shares: dict[int, dict[str, dict[str, float]]] = {sid: {} for sid in snapshots}
     if snapshots:
-        for sid, dimension, key, share in session.execute(
-                select(_SHARE.c.snapshot_id, _SHARE.c.dimension, _SHARE.c.key,
-                       _SHARE.c.share).where(among(_SHARE.c.snapshot_id, snapshots))).all():
+        for sid, dimension, key, share in fetch(
+                "SELECT snapshot_id, dimension, key, share FROM audience_share "
+                "WHERE snapshot_id {among}", snapshots):
             shares[sid].setdefault(dimension, {})[key] = share
     for sid, (account_id, taken_on) in snapshots.items():
         if account_id in by_account:
             person, key = by_account[account_id]
             person.latest[key] = (taken_on, sid, shares[sid])
     return people
+
+
+class _Fetcher:
+    """`fetch(sql, ids)`: the rows of `sql`, whose `{among}` becomes "is one of `ids`" (one
+    parameter, as bulk.among), through the session's own connection and transaction."""
+
+    def __init__(self) -> None:
+        connection = db.session.connection()
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.raw = connection.connection.dbapi_connection
+
+    def __call__(self, sql: str, ids) -> list[tuple]:
+        if self.sqlite:
+            sql, parameter = (sql.format(among="IN (SELECT value FROM json_each(?))"),
+                              json.dumps(list(ids)))
+        else:
+            sql, parameter = sql.format(among="= ANY(%s)"), list(ids)
+        cursor = self.raw.cursor()
+        try:
+            cursor.execute(sql, (parameter,))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def day(self, value):
+        """A stored date as a date (SQLite stores text)."""
+        if self.sqlite and isinstance(value, str):
+            return date.fromisoformat(value)
+        return value

@@ -63,7 +63,7 @@ class Person:
 
     __slots__ = ("id", "new", "row", "import_id", "deleted", "values", "accounts", "tags",
                  "new_tags", "latest", "snapshots", "before", "account_before",
-                 "new_accounts", "superseded", "changed", "version", "stored")
+                 "new_accounts", "superseded", "changed", "version", "stored", "texts")
 
     def __init__(self, ident: int, new: bool) -> None:
         self.id = ident
@@ -84,6 +84,9 @@ class Person:
         self.changed = False
         self.version = 1
         self.stored: dict[str, Any] = {}  # the denormalised columns as loaded
+        # (search text, sort key) as the reading process folded them for a person
+        # created from one row (parsing/batches.py); None once anything changed.
+        self.texts: tuple[str, str] | None = None
 
     @classmethod
     def create(cls, row: NormalisedRow, today: date) -> Person:
@@ -99,7 +102,7 @@ class Person:
             if key in accounts:
                 person._merge_account(spec, today)
                 continue
-            account = {f: spec.get(f) for f in FIGURES}
+            account = dict(zip(FIGURES, map(spec.get, FIGURES), strict=True))
             account["platform"], account["handle"] = key
             account["profile_url"] = spec.get("profile_url")
             accounts[key] = account
@@ -111,6 +114,7 @@ class Person:
             tags.setdefault(tag.casefold(), tag)
         person.values["display_name"] = row.display_name()[:200]
         person.changed = True
+        person.texts = row.texts
         return person
 
     def merge(self, row: NormalisedRow, today: date) -> bool:
@@ -132,7 +136,9 @@ class Person:
                 self.tags[tag.casefold()] = tag
                 self.new_tags.append(tag)
                 changed = True
-        self.changed |= changed
+        if changed:
+            self.changed = True
+            self.texts = None  # a name, an e-mail or a handle may have come
         return changed
 
     def _merge_account(self, spec: dict[str, Any], today: date) -> bool:
@@ -191,24 +197,32 @@ class Person:
         """The same values, in DENORMALISED order (what the bulk writes take)."""
         values = self.values
         followers, rate = 0, None
-        words = [values.get("display_name"), values.get("legal_name"), values.get("email")]
-        for account in self.accounts.values():
+        accounts = self.accounts
+        for account in accounts.values():
             followers += account.get("followers") or 0
             found_rate = account.get("engagement_rate")
             if found_rate is not None and (rate is None or found_rate > rate):
                 rate = found_rate
-            words.append(account["handle"])
-        searched, sort_name = search_text(words), sort_key(values.get("display_name"))
+        if self.texts is not None:  # folded by the reading process
+            searched, sort_name = self.texts
+        else:
+            words = [values.get("display_name"), values.get("legal_name"), values.get("email"),
+                     *[account["handle"] for account in accounts.values()]]
+            searched, sort_name = search_text(words), sort_key(values.get("display_name"))
         if not self.latest:
             return (followers, rate, searched, sort_name, *_NO_AUDIENCE)
         shares: dict[str, dict[str, float]] = {}
-        with_audience = [(self.accounts[k].get("followers") or 0,
-                          self.accounts[k].get("id", 0), v[2])
-                         for k, v in self.latest.items() if k in self.accounts]
-        if with_audience:
+        with_audience = [(accounts[k].get("followers") or 0, accounts[k].get("id", 0), v[2])
+                         for k, v in self.latest.items() if k in accounts]
+        if len(with_audience) == 1:
+            shares = with_audience[0][2]
+        elif with_audience:
             shares = max(with_audience, key=lambda t: (t[0], t[1]))[2]
         countries = shares.get("country")
-        top = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
+        if countries and len(countries) == 1:
+            top = next(iter(countries))
+        else:
+            top = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
         ages = shares.get("age", {})
         return (followers, rate, searched, sort_name, shares.get("gender", {}).get("female"), top,
-                *[ages.get(band) for band in _AGE_BANDS])
+                *map(ages.get, _AGE_BANDS))

@@ -249,6 +249,7 @@ def _stream(imp: Import, importer: Importer, progress: Callable[[int], None] | N
             else:  # one transaction: the progress goes where other processes can read it
                 importer.process(batch)
                 write_progress(imp_id, min(98, total * 100 // expected))
+            del batch  # freed now: the collection need not walk it
             gc.collect(2 if number % 25 == 0 else 1)
     if bulk is not None:
         write_progress(imp_id, 99)
@@ -264,9 +265,11 @@ def _young_collections_only() -> Iterator[None]:
     after each batch, everything every 25 batches (50 000 rows)."""
     enabled = gc.isenabled()
     gc.disable()
+    gc.freeze()  # what exists before the import is not its garbage: collections skip it
     try:
         yield
     finally:
+        gc.unfreeze()
         if enabled:
             gc.enable()
 

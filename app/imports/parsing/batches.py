@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.collation import search_text, sort_key
 from app.imports.parsing.dedupe import dedupe_within_file
 from app.imports.parsing.reading import open_rows, read_header
 from app.imports.parsing.rows import ColumnPlan, NormalisedRow, RowProblem, normalise_row
@@ -34,6 +35,8 @@ def read_batches(path: str, encoding: str, delimiter: str, mapping: dict[int, st
 
         batch: Batch = []
         for item in dedupe_within_file(normalised()):
+            if type(item) is NormalisedRow and item.same_as is None:
+                item.texts = created_texts(item)
             batch.append(item)
             if len(batch) >= size:
                 yield batch, total
@@ -41,3 +44,19 @@ def read_batches(path: str, encoding: str, delimiter: str, mapping: dict[int, st
         yield batch, total
     finally:
         rows.close()
+
+
+def created_texts(row: NormalisedRow) -> tuple[str, str]:
+    """The search text and sort key of an influencer created from `row` alone, as
+    app.imports.people.Person.denormalised_values computes them: the name shown, the legal
+    name, the e-mail, then each account's handle once, in the row's order."""
+    name = row.display_name()[:200]
+    person = row.person
+    words = [name, person.get("legal_name"), person.get("email")]
+    seen = set()
+    for account in row.accounts:
+        key = (account["platform"], account["handle"])
+        if key not in seen:
+            seen.add(key)
+            words.append(account["handle"])
+    return search_text(words), sort_key(name)

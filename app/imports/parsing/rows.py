@@ -83,6 +83,7 @@ class NormalisedRow:
     accounts: list[dict[str, object]]
     tags: list[str]
     same_as: int | None = None
+    texts: tuple[str, str] | None = None  # a first row's search text, sort key: batches.py
 
     def identity_keys(self) -> list[tuple[str, ...]]:
         """Identity keys: (platform, handle) and profile URL of each account, e-mail.
