@@ -29,6 +29,7 @@ from sqlalchemy import and_, select
 
 from app.extensions import db
 from app.i18n.labels import label
+from app.influencers import latest_run
 from app.influencers import query as influencer_list
 from app.influencers.export import CHUNK, chunks
 from app.influencers.platform_figures import main_account, platform_accounts
@@ -138,10 +139,10 @@ def columns(filters: dict[str, Any], user_id: int | None, per_account: bool) -> 
 def _rows(filters: dict[str, Any], user_id: int | None, sort: str, per_account: bool,
           size: int) -> Iterator[tuple]:
     """(person, account or None, score or None) per row, in the list's order."""
-    run_id = influencer_list.latest_run_id()
+    run_id = latest_run.latest_run_id()
     platform = filters.get("platform")
     for chunk in chunks(filters, user_id, sort, size):
-        scores = influencer_list.page_scores(run_id, [person.id for person in chunk])
+        scores = latest_run.page_scores(run_id, [person.id for person in chunk])
         for person in chunk:
             score = scores.get(person.id)
             if not per_account:

@@ -14,7 +14,7 @@ from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.i18n.labels import label
 from app.influencers import bulk as influencer_bulk
-from app.influencers import list_rows
+from app.influencers import latest_run, list_rows
 from app.influencers import query as listing
 from app.influencers.blueprint import bp
 from app.influencers.list_forms import BulkForm, FilterForm
@@ -44,8 +44,8 @@ def _labels(locale: str) -> dict[str, dict[str, str]]:
 def _filter_form(owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]:
     """The filters read from the URL, checked against the latest scoring run (whose id is
     returned, for the page to read that run's scores only)."""
-    run_id = listing.latest_run_id()
-    communities = (listing.communities(run_id, wanted=request.args.get("community"))
+    run_id = latest_run.latest_run_id()
+    communities = (latest_run.communities(run_id, wanted=request.args.get("community"))
                    if run_id is not None else None)
     form = FilterForm(formdata=request.args, owners=owners, communities=communities)
     form.validate()  # errors are shown beside their field; those values are ignored
@@ -67,9 +67,11 @@ def index():
     page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
                                      size, query_args, exact=not filtered, run_id=run_id)
     labels = _labels(str(get_locale()))
+    member = current_user.has_role("member")
     rows = list_rows.rows(
         page.items, page_figures(page.items, filters.get("platform")),
-        listing.page_scores(run_id, [person.id for person in page.items]), labels, dict(owners))
+        latest_run.page_scores(run_id, [person.id for person in page.items]), labels,
+        dict(owners), bulk=member)
     return render_template(
         "influencers/index.html", form=form, page=page, rows=rows, capped=capped, sort=sort,
         filtered=filtered, scored=run_id is not None, platform=filters.get("platform"),
@@ -77,7 +79,7 @@ def index():
         header_args={k: v for k, v in query_args.items() if k != "sort"},
         any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
         bulk=BulkForm(formdata=None, owners=[(uid, name) for uid, name, active in team if active])
-        if current_user.has_role("member") else None,
+        if member else None,
     )
 
 

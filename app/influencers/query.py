@@ -10,9 +10,9 @@ With a platform chosen, the followers and engagement filters and sorts read that
 platform's account (the person's biggest there) rather than the all-platform figures
 copied onto the influencer (app/influencers/platform_figures.py).
 
-Scores are read from the latest finished scoring run only: its id is looked up once per page
-and handed down (`run_id`); callers that do not pass it (the export) have it looked up when a
-score filter or sort needs it.
+Scores are read from the latest finished scoring run only (app/influencers/latest_run.py):
+its id is looked up once per page and handed down (`run_id`); callers that do not pass it
+(the export) have it looked up when a score filter or sort needs it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from __future__ import annotations
 from types import EllipsisType
 from typing import Any
 
-from flask_babel import get_translations
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, asc, desc, exists, false, func, or_, select, union_all
 from sqlalchemy.sql.elements import UnaryExpression
@@ -30,10 +28,10 @@ from sqlalchemy.sql.operators import custom_op
 from app.collation import sort_key
 from app.core.pagination import Page, paginate, parse_page
 from app.extensions import db
-from app.i18n.formats import number as number_format
 from app.influencers import list_rows, matches
+from app.influencers.latest_run import as_int, latest_run_id
 from app.influencers.platform_figures import platform_account
-from app.models import Community, Influencer, InfluencerScore, ScoringRun, SocialAccount, Tag, User
+from app.models import Influencer, InfluencerScore, SocialAccount, Tag, User
 from app.models.influencer import AGE_COLUMNS, influencer_tag
 
 PER_PAGE = (25, 50, 100)
@@ -41,9 +39,6 @@ COUNT_CAP = 500
 SEARCH_CAP = 500  # matches of a search gathered at most, in one pass (see list_page)
 RANGE_WALK_MIN = 500  # SQLite: a range keeping as many is not read from its index
 WALKED_SORTS = {"name", "kind", "status", "country", "created", "updated"}
-# Louvain leaves every isolated person in a community of their own: the filter offers the
-# biggest ones (plus the one asked for), not tens of thousands of singletons.
-COMMUNITY_CHOICES = 50
 # A minimum score kept by more people than this is checked row by row (see _min_score).
 SCORE_LIST_MAX = 10_000
 LATEST: EllipsisType = ...  # run_id not given: look the latest run up if it is needed
@@ -136,7 +131,7 @@ def conditions(filters: dict[str, Any], user_id: int | None,
 
 def _scored(filters: dict[str, Any], run_id: int | None | EllipsisType) -> list:
     """Community and minimum score in the latest run."""
-    community, score_min = _as_int(filters.get("community")), filters.get("score_min")
+    community, score_min = as_int(filters.get("community")), filters.get("score_min")
     if community is None and score_min is None:
         return []
     run_id = latest_run_id() if run_id is LATEST else run_id
@@ -171,14 +166,6 @@ def _min_score(run_id: int, score_min: float):
            .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id == Influencer.id)
            .correlate(Influencer).scalar_subquery())
     return own >= score_min
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -2**31 <= number < 2**31 else None
 
 
 def _ranges(filters: dict[str, Any], account, hidden: bool = False) -> list:
@@ -261,7 +248,7 @@ def _known_first(stmt: Select, account, on_platform, column, cap: int) -> Select
     platform's accounts for each page. The known figures are read backwards along the
     (platform, figure, influencer) index (`NULLS FIRST`: the same order without the
     unknown), the unknown apart, at most `cap` of each: the page sorts those few. `stmt`:
-    the list page's select of Influencer, whose WHERE the two reads apply."""
+    the list page's select (its columns kept), whose WHERE the two reads apply."""
     def branch(test, *order):
         return (select(account.influencer_id.label("id"), column.label("figure"))
                 .select_from(Influencer).join(account, on_platform)
@@ -270,7 +257,7 @@ def _known_first(stmt: Select, account, on_platform, column, cap: int) -> Select
     ranked = union_all(
         branch(column.is_not(None), column.desc().nulls_first(), account.influencer_id.desc()),
         branch(column.is_(None), account.influencer_id.desc())).subquery("ranked")
-    return select(Influencer).join(ranked, ranked.c.id == Influencer.id).order_by(
+    return select(*stmt.selected_columns).join(ranked, ranked.c.id == Influencer.id).order_by(
         ranked.c.figure.desc().nulls_last(), ranked.c.id.desc())
 
 
@@ -299,6 +286,8 @@ def list_page(filters: dict[str, Any], user_id: int | None, sort: str, number: A
         where, exact, total = Influencer.id.in_(ids), True, min(len(ids), cap)
     else:
         where = and_(*conditions(filters, user_id, run_id, plan == "ranges"))
+    if total is None and exact and not set(filters) - {"sort", "per_page"}:
+        total = live_total()  # the whole list
     if by_score and run_id is not None:
         page = _by_score(where, run_id, sort.startswith("-"), number, size, query_args,
                          total, None if exact else cap)
@@ -341,54 +330,13 @@ def _by_score(where, run_id: int, descending: bool, number: Any, size: int,
     return page
 
 
-# --- scores of the latest run ------------------------------------------------------------
-
-def latest_run_id() -> int | None:
-    """The run the list shows (as app.scoring.rescoring.latest_run, without loading it)."""
-    return db.session.scalar(select(ScoringRun.id).where(ScoringRun.status == "done")
-                             .order_by(ScoringRun.id.desc()).limit(1))
-
-
-def community_name(number: int, label: str | None) -> str:
-    """A community's stored label (its commonest tags), else "Community N" in the user's
-    language, as the network view and the profile say it."""
-    return label or _("Community %(number)s", number=number)
-
-
-def communities(run_id: int, wanted: Any = None) -> list[tuple[str, str]]:
-    """The filter's choices: the run's COMMUNITY_CHOICES biggest communities, biggest
-    first, as (number, "label · N people"); plus the `wanted` one (a community link from a
-    row) when it is smaller, so that it can be chosen and shown."""
-    stmt = select(Community.number, Community.label, Community.size).where(
-        Community.run_id == run_id)
-    rows = list(db.session.execute(stmt.order_by(Community.size.desc(), Community.number)
-                                   .limit(COMMUNITY_CHOICES)))
-    wanted = _as_int(wanted)
-    if wanted is not None and all(number != wanted for number, _label, _size in rows):
-        rows += db.session.execute(stmt.where(Community.number == wanted)).all()
-    # flask_babel.ngettext would put the raw count in the message; the counts here are
-    # formatted ("1 234 personnes") as the templates show them. The catalogue is fetched
-    # once, and Babel's (slow) formatting skipped below 1 000: no digit group to place.
-    people = get_translations().ungettext
-    return [(str(number), f"{community_name(number, label)} · " + people(
-        "%(num)s person", "%(num)s people", size) % {
-        "num": number_format(size) if size >= 1000 else str(size)})
-        for number, label, size in rows]
-
-
-def page_scores(run_id: int | None, ids: list[int]) -> dict[int, tuple[float, int, str]]:
-    """influencer → (score, community number, community name) in the run, for one page's
-    people: one query on the scores' (influencer, run) key."""
-    if run_id is None or not ids:
-        return {}
-    rows = db.session.execute(
-        select(InfluencerScore.influencer_id, InfluencerScore.score, InfluencerScore.community,
-               Community.label)
-        .outerjoin(Community, and_(Community.run_id == InfluencerScore.run_id,
-                                   Community.number == InfluencerScore.community))
-        .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id.in_(ids)))
-    return {ident: (score, number, community_name(number, label))
-            for ident, score, number, label in rows}
+def live_total() -> int:
+    """Everyone out of the trash. SQLite counts a whole table from its b-tree pages in
+    microseconds, but under a WHERE it visits every entry (3 ms at 100 000): the trash (few
+    rows, indexed) is counted apart and taken away."""
+    trashed = select(func.count()).where(Influencer.deleted_at.is_not(None)).scalar_subquery()
+    everyone = select(func.count()).select_from(Influencer).scalar_subquery()
+    return db.session.scalar(select(everyone - trashed)) or 0
 
 
 def any_influencer() -> bool:

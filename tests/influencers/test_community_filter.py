@@ -13,7 +13,7 @@ from app.models import Community, ScoringRun
 from app.models.base import utcnow
 from tests import factories
 
-# What app.influencers.query.communities gives for the demo's first scoring run.
+# What app.influencers.latest_run.communities gives for the demo's first scoring run.
 DEMO = [("1", "parentalité · cuisine · 40 people"), ("3", "mode · art · 32 people"),
         ("7", "musée · running · 21 people"), ("12", "musée · running · 15 people"),
         ("13", "art · mode · 13 people"), ("20", "Community 20 · 1 person")]

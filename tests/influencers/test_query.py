@@ -134,3 +134,19 @@ def test_bulk_inserts_are_searchable_and_the_trigger_comes_back(db):
     later = make_influencer(display_name="Single Afterwards")  # the trigger indexes it
     assert set(db.session.scalars(
         select(Influencer.id).where(listing.search("single afterwards")))) == {later.id}
+
+
+def test_the_whole_list_is_counted_without_the_trash(db, statements):
+    from datetime import UTC, datetime
+
+    people = [make_influencer(display_name=f"Live {n}") for n in range(4)]
+    people[1].deleted_at = datetime.now(UTC)
+    db.session.commit()
+    assert listing.live_total() == 3
+    with statements() as seen:
+        page, capped = listing.list_page({"sort": "name"}, None, "name", 1, 2, {}, exact=True)
+    assert page.total == 3 and not capped and page.pages == 2
+    assert [p.display_name for p in page.items] == ["Live 0", "Live 2"]
+    # The total comes from the table's count less the trash's, not a count of the page query.
+    assert any("deleted_at IS NOT NULL" in sql for sql in seen)
+    assert not any("count(" in sql and "deleted_at IS NULL" in sql for sql in seen)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.extensions import db as _db
+from app.influencers import latest_run
 from app.influencers import query as influencer_list
 from app.models import Community, Influencer, InfluencerScore, ScoringRun
 from app.models.base import utcnow
@@ -119,7 +120,7 @@ def test_sort_by_score_pages_on_without_repeating_or_skipping(scored, sort):
     unscored people after them: the same order as the export's single sorted query."""
     for name in ("Unscored Vic", "Unscored Wes", "Unscored Xia"):
         make_influencer(display_name=name)
-    run_id = influencer_list.latest_run_id()
+    run_id = latest_run.latest_run_id()
     seen = []
     for number in range(1, 5):
         page, _capped = influencer_list.list_page({}, None, sort, number, 2, {}, exact=True,
@@ -177,7 +178,7 @@ def test_community_choices_biggest_first_with_name_and_size(member_client, score
 def test_a_small_community_asked_for_is_offered_too(member_client, scored, monkeypatch):
     # Louvain leaves thousands of singletons: only the biggest are listed, plus the one a
     # row's community link asks for.
-    monkeypatch.setattr(influencer_list, "COMMUNITY_CHOICES", 1)
+    monkeypatch.setattr(latest_run, "COMMUNITY_CHOICES", 1)
     html = member_client.get("/influencers/").get_data(as_text=True)
     assert "Community 2 · 1 person" not in html
     response = member_client.get("/influencers/?community=2")
@@ -296,7 +297,7 @@ def test_hostile_query_strings_never_fail(member_client, scored, query):
 def test_statements_per_page_do_not_grow_with_rows(member_client, scored, query,
                                                    count_page_statements):
     few = count_page_statements(member_client, f"/influencers/?{query}")
-    run = _db.session.get(ScoringRun, influencer_list.latest_run_id())
+    run = _db.session.get(ScoringRun, latest_run.latest_run_id())
     for n in range(60):
         score(run, make_influencer(display_name=f"Person {n:02d}"), float(n), 1 + n % 2)
     assert count_page_statements(member_client, f"/influencers/?{query}") == few
