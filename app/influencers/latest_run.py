@@ -7,8 +7,9 @@ from typing import Any
 
 from flask_babel import get_translations
 from flask_babel import gettext as _
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
+from app.core import driver_sql
 from app.extensions import db
 from app.i18n.formats import number as number_format
 from app.models import Community, InfluencerScore, ScoringRun
@@ -62,14 +63,19 @@ def communities(run_id: int, wanted: Any = None) -> list[tuple[str, str]]:
 
 def page_scores(run_id: int | None, ids: list[int]) -> dict[int, tuple[float, int, str]]:
     """influencer → (score, community number, community name) in the run, for one page's
-    people: one query on the scores' (influencer, run) key."""
+    people: one query on the scores' (influencer, run) key, sent to the driver as written
+    (app/core/driver_sql.py); each community named once."""
     if run_id is None or not ids:
         return {}
-    rows = db.session.execute(
-        select(InfluencerScore.influencer_id, InfluencerScore.score, InfluencerScore.community,
-               Community.label)
-        .outerjoin(Community, and_(Community.run_id == InfluencerScore.run_id,
-                                   Community.number == InfluencerScore.community))
-        .where(InfluencerScore.run_id == run_id, InfluencerScore.influencer_id.in_(ids)))
-    return {ident: (score, number, community_name(number, label))
-            for ident, score, number, label in rows}
+    connection = db.session.connection()
+    among, values = driver_sql.among(connection, ids)
+    rows = connection.exec_driver_sql(
+        "SELECT score.influencer_id, score.score, score.community, community.label "  # noqa: S608 - placeholders only
+        f"FROM {InfluencerScore.__table__.name} AS score "
+        f"LEFT JOIN {Community.__table__.name} AS community ON community.run_id = score.run_id "
+        "AND community.number = score.community "
+        f"WHERE score.run_id = {driver_sql.placeholder(connection)} "
+        f"AND score.influencer_id {among}", (run_id, *values))
+    names: dict[int, str] = {}
+    return {ident: (score, number, names.get(number) or names.setdefault(
+        number, community_name(number, label))) for ident, score, number, label in rows}

@@ -17,8 +17,10 @@ from flask_babel import gettext as _
 from jinja2.filters import do_urlencode
 from markupsafe import Markup
 
+from app.core import driver_sql
 from app.extensions import db
 from app.i18n.formats import compact, number, percent
+from app.i18n.french import elide
 from app.models import Influencer, SocialAccount, Tag
 from app.models.influencer import influencer_tag
 
@@ -60,10 +62,7 @@ def people(ids: list[int]) -> list[Person]:
     if not ids:
         return []
     connection = db.session.connection()
-    if connection.dialect.paramstyle == "qmark":  # SQLite: one placeholder an id
-        among, values = f"IN ({','.join('?' * len(ids))})", tuple(ids)
-    else:  # psycopg: the ids as one array
-        among, values = "= ANY(%s)", ([int(ident) for ident in ids],)
+    among, values = driver_sql.among(connection, ids)
     accounts: dict[int, list[LoadedAccount]] = {ident: [] for ident in ids}
     # (Only placeholders are written into the statements: `among`.)
     for owner, *account in connection.exec_driver_sql(
@@ -119,6 +118,8 @@ def rows(people: list[Any], figures: dict[int, tuple], scores: dict[int, tuple],
     community_url = _html(url_for("influencers.index", sort="-score") + "&community=")
     kinds, statuses, platforms = labels["kind"], labels["status"], labels["platform"]
     tags_html: dict[str, str] = {}  # tag name → its link; tags repeat down a page
+    # The checkbox's label translated once, its placeholder kept: elided and filled per row.
+    select = _("Select %(name)s", name="%(name)s")
     html = []
     for person in people:
         name = _html(person.display_name)
@@ -129,7 +130,8 @@ def rows(people: list[Any], figures: dict[int, tuple], scores: dict[int, tuple],
                 tags_html[tag.name] = TAG.format(url=tag_url, quoted=_html(do_urlencode(
                     tag.name)), name=_html(tag.name))
         check = CHECK.format(id=person.id, label=_html(
-            _("Select %(name)s", name=person.display_name))) if bulk else ""
+            elide(select, {"name": person.display_name}) % {"name": person.display_name})
+        ) if bulk else ""
         html.append(ROW.format(
             check=check,
             url=_html(f"{prefix}{person.id}{suffix}"), name=name,
