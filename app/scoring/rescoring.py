@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.core import jobs_lease
-from app.core.bulk import RawInserter
+from app.core.bulk import RawInserter, vacuum
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.models import Community, Influencer, InfluencerScore, ScoringRun
@@ -220,6 +220,9 @@ def rescore(progress: Progress | None = None, user=None, run_id: int | None = No
     run.timings, run.finished_at = timings, utcnow()
     run.seconds, run.progress = round(time.perf_counter() - started, 3), 100
     db.session.commit()
+    # PostgreSQL plans the list's reads of the new scores with statistics of before the
+    # run (a bitmap over the whole run for a page's 25 scores) until autovacuum's ANALYZE.
+    vacuum(("influencer_score", "community"), analyze=True)
     if progress is not None and shown[0] != 100:
         progress(100)
     return run
