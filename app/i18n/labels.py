@@ -5,8 +5,10 @@ Templates and forms call `label(group, code)`; the codes themselves stay English
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 # French states agree with their record, hence a context per record: « Campagne active »,
 # « Opération publiée » (the context must be a literal for the catalogue's extraction).
@@ -264,10 +266,18 @@ LABELS = {
 }
 
 
+@lru_cache(maxsize=128)
+def _translated(group: str, locale: str) -> dict[str, str]:
+    """A group's labels in `locale` (the caller's current one), translated once: a list
+    page asks for a few dozen, each a catalogue lookup through a lazy string."""
+    del locale  # the cache key: the lazy strings read the current language
+    return {code: str(text) for code, text in LABELS.get(group, {}).items()}
+
+
 def label(group: str, code: str | None) -> str:
     if code is None or code == "":
         return "—"
-    return str(LABELS.get(group, {}).get(code, code))
+    return _translated(group, str(get_locale())).get(code, code)
 
 
 def choices(group: str, codes: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import users
@@ -33,10 +31,7 @@ def _page_size(form: FilterForm) -> int:
     return listing.PER_PAGE[0]
 
 
-@lru_cache(maxsize=8)
-def _labels(locale: str) -> dict[str, dict[str, str]]:
-    """The kind, status and platform labels in `locale` (the request's), translated once."""
-    del locale  # the cache key: label() reads the request's language
+def _labels() -> dict[str, dict[str, str]]:
     return {group: {code: label(group, code) for code in codes}
             for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
 
@@ -66,7 +61,7 @@ def index():
     # Unfiltered, the exact total is one index-only count; filtered, it is capped.
     page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
                                      size, query_args, exact=not filtered, run_id=run_id)
-    labels = _labels(str(get_locale()))
+    labels = _labels()
     member = current_user.has_role("member")
     rows = list_rows.rows(
         page.items, page_figures(page.items, filters.get("platform")),

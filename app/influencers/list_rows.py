@@ -1,11 +1,12 @@
-"""The influencer list's rows, prepared for the table: plain tuples of the texts each cell
-shows, formatted once in Python.
+"""The influencer list's rows: the page's people read as plain tuples (`people`), and the
+table's rows written as HTML in Python (`rows`, from the format strings below).
 
 A list page shows 25 to 100 rows of a dozen cells; written cell by cell in Jinja, each
-row cost a URL build, a translated label, three Babel formatters and dozens of attribute
-lookups through the template runtime. Here each row is built in one pass from the loaded
-people and the page's lookups (labels, owners, figures, scores), and the template
-(`templates/influencers/_list_table.html`) only places the texts, escaping them.
+row cost a URL build, a translated label, three Babel formatters, dozens of attribute
+lookups through the template runtime and a Markup object per value. Here each row is
+built in one pass from the loaded people and the page's lookups (labels, owners, figures,
+scores), every value escaped as Jinja would, and the template
+(`templates/influencers/_list_table.html`) places the rows in its table.
 """
 
 from __future__ import annotations
