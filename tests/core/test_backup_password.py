@@ -12,12 +12,13 @@ from sqlalchemy.engine import make_url
 from app.core import backup
 
 SECRET = "s3cr3t-p@ss:word/é"
+# A server URL whose password must reach pg_dump and pg_restore through their environment.
+SERVER = make_url("postgresql+psycopg://relais:placeholder@db.internal:5433/relais").set(
+    password=SECRET)
 
 
 def test_the_password_is_in_the_environment_not_the_argv(tmp_path):
-    url = make_url("postgresql+psycopg://relais:placeholder@db.internal:5433/relais")
-    url = url.set(password=SECRET)
-    argv, env = backup.pg_dump_command("/usr/bin/pg_dump", url, tmp_path / "b.dump")
+    argv, env = backup.pg_dump_command("/usr/bin/pg_dump", SERVER, tmp_path / "b.dump")
     assert not any(SECRET in arg or "s3cr3t" in arg for arg in argv)
     assert env["PGPASSWORD"] == SECRET
     dsn = make_url(argv[-1])
@@ -53,9 +54,7 @@ def test_backup_runs_pg_dump_with_the_password_in_its_environment(runner, db, tm
 
 
 def test_pg_restore_gets_the_password_through_its_environment(tmp_path):
-    url = make_url("postgresql+psycopg://relais:placeholder@db.internal:5433/relais")
-    url = url.set(password=SECRET)
-    argv, env = backup.pg_restore_command("/usr/bin/pg_restore", url, tmp_path / "d.dump")
+    argv, env = backup.pg_restore_command("/usr/bin/pg_restore", SERVER, tmp_path / "d.dump")
     assert not any(SECRET in arg or "s3cr3t" in arg for arg in argv)
     assert env["PGPASSWORD"] == SECRET
     dsn = make_url(next(arg for arg in argv if arg.startswith("--dbname="))[len("--dbname="):])
