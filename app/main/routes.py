@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, render_template, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -23,7 +23,16 @@ VENDOR_FILES = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+    # fCoSE lays communities out apart; its UMD build needs its two bases loaded first.
+    "layout-base.js": "layout-base/layout-base.js",
+    "cose-base.js": "cose-base/cose-base.js",
+    "cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
+    # The searchable multi-select over a plain <select multiple> (works without JS).
+    "tom-select.complete.min.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "tom-select.min.css": "tom-select/dist/css/tom-select.min.css",
 }
+# Served only when testing: the accessibility engine the browser checks run in each page.
+TEST_VENDOR_FILES = {"axe.min.js": "axe-core/axe.min.js"}
 
 
 @bp.get("/")
@@ -45,6 +54,8 @@ def health():
 @bp.get("/vendor/<path:name>")
 def vendor(name: str):
     relative = VENDOR_FILES.get(name)
+    if relative is None and current_app.testing:
+        relative = TEST_VENDOR_FILES.get(name)
     if relative is None:
         abort(404)
     path = ROOT / "node_modules" / relative

@@ -18,8 +18,9 @@ from app.models.limits import LimitHit
 from app.models.network import Relationship
 from app.models.rates import FeeFloor
 from app.models.retention import RetentionSettings
+from app.models.saved_view import SavedView
 from app.models.scoring import Community, InfluencerScore, ScoringRun, ScoringSettings
-from app.models.user import User
+from app.models.user import PasswordReset, User
 
 __all__ = [
     "AudienceShare",
@@ -42,10 +43,12 @@ __all__ = [
     "LimitHit",
     "Operation",
     "Participant",
+    "PasswordReset",
     "PlatformRate",
     "Relationship",
     "RetentionSettings",
     "SavedMapping",
+    "SavedView",
     "ScoringRun",
     "ScoringSettings",
     "SocialAccount",

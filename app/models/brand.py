@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,6 +30,10 @@ class Brand(TimestampMixin, VersionedMixin, SoftDeleteMixin, db.Model):
     sector: Mapped[str | None] = mapped_column(String(40))
     website: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The logo on reports and contracts: PNG or JPEG bytes checked by content (an SVG is
+    # rasterised to PNG on upload, so no script or external reference is ever stored).
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
 
     __table_args__ = (Index("ix_brand_sort_name", "sort_name", "id"),)
 
