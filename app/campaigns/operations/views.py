@@ -37,7 +37,7 @@ ONE = BASE + "/<int:operation_id>"
 @bp.app_context_processor
 def _approval_badge():
     # A function, not a number: only the managers' menu calls it (one count query).
-    return {"operations_waiting": lists.waiting_count}
+    return {"operations_waiting": lists.waiting_count, "approvals_waiting": lists.waiting_count}
 
 
 def _operation(campaign_id: int, operation_id: int):
