@@ -61,6 +61,22 @@ def create_user_command(email: str, role: str, name: str, locale: str | None,
     click.echo(f"Created {user.role} {user.email}")
 
 
+@users_cli.command("reset-password")
+@click.argument("email")
+@in_english
+def reset_password_command(email: str) -> None:
+    """Print a single-use link for EMAIL to choose a new password. It starts with
+    RELAIS_BASE_URL, or http://localhost:5000 when that is unset."""
+    from app.auth import password_reset
+
+    try:
+        link = password_reset.issue_for_cli(email)
+    except ServiceError as error:
+        fail(str(error))
+    click.echo(link.url)
+    click.echo(f"Valid once, until {link.expires_at:%Y-%m-%d %H:%M} UTC.", err=True)
+
+
 @demo_cli.command("seed")
 @click.option("--influencers", "count", type=click.IntRange(1, 2_000_000), default=300,
               show_default=True, help="How many influencers to generate.")

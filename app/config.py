@@ -112,6 +112,9 @@ class Config:
         self.RELAIS_PROXIES = _int("RELAIS_PROXIES", 0)
         # How long a contract's signing links stay valid (1 to 90 days).
         self.RELAIS_SIGNING_DAYS = _int("RELAIS_SIGNING_DAYS", 14)
+        # How long a "forgot password" link stays valid. Such links are emailed only when
+        # RELAIS_BASE_URL is set too: never to an address read from the request's Host.
+        self.RELAIS_PASSWORD_RESET_MINUTES = _int("RELAIS_PASSWORD_RESET_MINUTES", 60)
 
 
 class TestConfig(Config):

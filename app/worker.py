@@ -4,6 +4,7 @@ worker left running once their lease is over (app/core/jobs_lease.py)."""
 
 import logging
 
+from app.auth import tasks as auth_tasks
 from app.contracts import batches
 from app.contracts import tasks as contract_tasks
 from app.imports import lease as import_lease
@@ -12,7 +13,7 @@ from app.jobs import huey, job_app
 from app.scoring import rescoring
 from app.scoring import tasks as scoring_tasks
 
-TASK_MODULES = (contract_tasks, import_tasks, scoring_tasks)
+TASK_MODULES = (auth_tasks, contract_tasks, import_tasks, scoring_tasks)
 # Each kind of job: the function failing its rows whose worker stopped.
 EXPIRERS = (import_lease.expire_stranded, rescoring.expire_stranded, batches.expire_stranded)
 

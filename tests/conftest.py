@@ -18,7 +18,7 @@ from app import create_app  # noqa: E402 - after the jobs setting above
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.extensions import limiter
-from tests import factories
+from tests import factories, smtp_sink
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -216,3 +216,9 @@ def count_page_statements(count_statements):
         return count_statements(fetch)
 
     return count
+
+
+@pytest.fixture()
+def smtp(app):
+    """A local SMTP sink the app sends to for one test; `.messages` is what it received."""
+    yield from smtp_sink.serve(app)

@@ -28,6 +28,7 @@ from app.admin.forms import (
     ProfileForm,
     RoleForm,
 )
+from app.auth import password_reset
 from app.auth import users as user_service
 from app.core.errors import ServiceError
 from app.core.pagination import parse_page
@@ -44,11 +45,11 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _users_page(form: CreateUserForm, status: int = 200):
+def _users_page(form: CreateUserForm, status: int = 200, issued=None):
     page = admin_service.users_page(parse_page(request.args.get("page")),
                                     current_app.config["RELAIS_PAGE_SIZE"])
     return render_template("admin/users.html", page=page, form=form,
-                           role_form=RoleForm()), status
+                           role_form=RoleForm(), issued=issued), status
 
 
 @bp.get("/users")
@@ -111,6 +112,20 @@ def set_active(user_id: int):
                      name=user.name))
         flash(message, "success")
     return redirect(url_for("admin.users", page=request.args.get("page")))
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@role_required("admin")
+def reset_link(user_id: int):
+    """A link for the user to choose a new password, shown once to copy (no email)."""
+    user = _user_or_404(user_id)
+    base = current_app.config.get("RELAIS_BASE_URL") or request.host_url
+    try:
+        link = password_reset.issue(user, base, issued_by=current_user._get_current_object())
+    except ServiceError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.users", page=request.args.get("page")))
+    return _users_page(CreateUserForm(), issued=link)
 
 
 @bp.get("/audit")

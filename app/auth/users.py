@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
-from app.models.user import LOCALES, ROLES
+from app.models.user import LOCALES, ROLES, PasswordReset
 from app.security import hash_password, password_problem, verify_password
 
 log = logging.getLogger("relais.auth")
@@ -88,6 +89,14 @@ def end_all_sessions(user: User) -> None:
     db.session.commit()
 
 
+def void_reset_links(user_id: int, now: datetime | None = None) -> None:
+    """Spend every outstanding "forgot password" link of the user (password_reset.py)."""
+    db.session.execute(update(PasswordReset)
+                       .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+                       .values(used_at=now or utcnow())
+                       .execution_options(synchronize_session=False))
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise ServiceError(_("The current password is wrong."))
@@ -96,6 +105,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ServiceError(problem)
     user.password_hash = hash_password(new)
     user.rotate_session_token()  # other devices are logged out
+    void_reset_links(user.id)  # a link asked for before no longer overrides this choice
     db.session.commit()
 
 
@@ -148,6 +158,7 @@ def set_active(user: User, active: bool, acting: User) -> None:
     user.active = active
     if not active:
         user.rotate_session_token()  # every open session ends now
+        void_reset_links(user.id)  # nor can a link open one after a reactivation
     db.session.commit()
 
 

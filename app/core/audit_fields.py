@@ -101,7 +101,7 @@ def _kind(column) -> str | None:
 
 
 def kind_of(entity: str, field: str) -> str | None:
-    if field == "deleted_at" or field == "erased_at":
+    if field in ("deleted_at", "erased_at", "password_reset_link_until"):
         return "datetime"
     if field in RATES and entity != "scoring_settings":  # there, every value is a weight
         return "rate"

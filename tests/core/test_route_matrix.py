@@ -11,6 +11,8 @@ import uuid
 import pytest
 
 PUBLIC = {"static", "main.vendor", "main.health", "auth.login",
+          # A forgotten password: the single-use link in the address is the credential.
+          "auth.forgot", "auth.reset",
           # A signer is not a user: the single-use link in the address is the credential.
           "signing.page", "signing.document", "signing.sign", "signing.signed_copy"}
 # Writes any logged-in user may make: on their own account only.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -20,10 +19,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core import mail
 from app.i18n.formats import day
 
 log = logging.getLogger("relais.signing")
-TIMEOUT = 15  # seconds: a slow server must not hold a web worker for long
 TLS_MODES = ("starttls", "ssl", "none")
 
 
@@ -61,32 +60,12 @@ def _envelope(contract, link, sender: str, subject: str, body: str) -> EmailMess
     return message
 
 
-def _connect(config) -> smtplib.SMTP:
-    mode = (config.get("SMTP_TLS") or "starttls").lower()
-    host, port = config["SMTP_HOST"], config.get("SMTP_PORT") or 587
-    if mode == "ssl":
-        server = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT,
-                                  context=ssl.create_default_context())
-    else:
-        server = smtplib.SMTP(host, port, timeout=TIMEOUT)
-        if mode == "starttls":
-            server.starttls(context=ssl.create_default_context())
-    if config.get("SMTP_USER"):
-        server.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-    return server
-
-
-def _sender() -> str:
-    config = current_app.config
-    return config.get("SMTP_FROM") or config.get("SMTP_USER") or "relais@localhost"
-
-
 def _send_all(messages) -> set[int]:
     """Send (signer id, message builder) pairs over one connection; the ids reached."""
     config = current_app.config
     reached: set[int] = set()
     try:
-        with _connect(config) as server:
+        with mail.connect(config) as server:
             for signer_id, build in messages:
                 try:
                     server.send_message(build())
@@ -101,7 +80,7 @@ def _send_all(messages) -> set[int]:
 
 def send_links(contract, links) -> set[int]:
     """Email each link to its signer; the ids of the signers reached."""
-    sender = _sender()
+    sender = mail.sender()
     return _send_all([(link.signer_id, lambda link=link: _message(contract, link, sender))
                       for link in links])
 
@@ -124,7 +103,7 @@ def _copy_message(contract, signer, pdf: bytes, file_name: str, until, sender: s
 
 def send_signed_copies(contract, signers, pdf: bytes, sealed, until) -> set[int]:
     """Email the signed PDF, attached, to each signer; the ids of the signers reached."""
-    sender = _sender()
+    sender = mail.sender()
     name = f"{contract.number}-v{sealed.version}-signed.pdf"
     return _send_all([(s.id, lambda s=s: _copy_message(contract, s, pdf, name, until, sender))
                       for s in signers])
