@@ -1,4 +1,5 @@
-"""Bulk actions on the influencer list: the ticked people get a status, an owner or a tag.
+"""Bulk actions on the influencer list: the ticked people (or every person matching the
+list's filters) get a status, an owner or a tag.
 
 Through the ORM (one object per person), so the audit listener records every change; at
 most BULK_MAX people at a time.
@@ -11,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.auth import users
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.influencers import query as listing
+from app.influencers.list_filters import matching_filters
 from app.models import Influencer, Tag, User
 from app.models.base import utcnow
 from app.models.influencer import STATUSES
@@ -30,6 +34,29 @@ def parse_ids(values: list[str]) -> list[int]:
         if 0 < number < 2**31:
             ids.append(number)
     return list(dict.fromkeys(ids))
+
+
+def chosen_ids(values, user_id: int | None) -> list[int]:
+    """The people a bulk action acts on, from the posted `values`: the ticked `ids`, or
+    with `all_matching=1` every person matching the list's filters (`query`, the list's
+    query string)."""
+    if values.get("all_matching") == "1":
+        return matching_ids(matching_filters(values.get("query", ""), users.team()), user_id)
+    return parse_ids(values.getlist("ids"))
+
+
+def matching_ids(filters: dict, user_id: int | None) -> list[int]:
+    """The live influencers matching the list's `filters` (matching_filters), in the
+    list's name order; refused past BULK_MAX rather than acting on a part of them."""
+    ids = list(db.session.scalars(
+        select(Influencer.id).where(*listing.conditions(filters, user_id))
+        .order_by(Influencer.sort_name, Influencer.id).limit(BULK_MAX + 1)))
+    if not ids:
+        raise ServiceError(_("No influencer matches these filters any more."))
+    if len(ids) > BULK_MAX:
+        raise ServiceError(_("More than %(max)d influencers match these filters: narrow them "
+                             "down (at most %(max)d at a time).", max=BULK_MAX))
+    return ids
 
 
 def bulk_update(ids: list[int], action: str, value: str) -> int:

@@ -12,16 +12,14 @@ from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.i18n.labels import label
 from app.influencers import bulk as influencer_bulk
-from app.influencers import latest_run, list_rows
+from app.influencers import latest_run, list_rows, saved_views
 from app.influencers import query as listing
 from app.influencers.blueprint import bp
+from app.influencers.list_filters import NOT_FILTERS, filter_form
 from app.influencers.list_forms import BulkForm, FilterForm
 from app.influencers.platform_figures import page_figures
 from app.models.influencer import KINDS, PLATFORMS, STATUSES
 from app.security import role_required, safe_next_url
-
-# Query parameters that are not filters: changing them keeps the same result set.
-NOT_FILTERS = {"sort", "per_page"}
 
 
 def _page_size(form: FilterForm) -> int:
@@ -36,23 +34,12 @@ def _labels() -> dict[str, dict[str, str]]:
             for group, codes in (("kind", KINDS), ("status", STATUSES), ("platform", PLATFORMS))}
 
 
-def _filter_form(owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]:
-    """The filters read from the URL, checked against the latest scoring run (whose id is
-    returned, for the page to read that run's scores only)."""
-    run_id = latest_run.latest_run_id()
-    communities = (latest_run.communities(run_id, wanted=request.args.get("community"))
-                   if run_id is not None else None)
-    form = FilterForm(formdata=request.args, owners=owners, communities=communities)
-    form.validate()  # errors are shown beside their field; those values are ignored
-    return form, run_id
-
-
 @bp.get("/")
 @role_required("viewer")
 def index():
     team = users.team(with_active=True)
     owners = [(uid, name) for uid, name, _active in team]
-    form, run_id = _filter_form(owners)
+    form, run_id = filter_form(request.args, owners)
     filters = form.clean()
     sort = filters.get("sort", "name")
     size = _page_size(form)
@@ -67,10 +54,14 @@ def index():
         page.items, page_figures(page.items, filters.get("platform")),
         latest_run.page_scores(run_id, [person.id for person in page.items]), labels,
         dict(owners), bulk=member)
+    mine, shared = saved_views.sidebar(current_user.id)  # one small query
+    current_query = saved_views.encode(query_args.items())
     return render_template(
         "influencers/index.html", form=form, page=page, rows=rows, capped=capped, sort=sort,
         filtered=filtered, scored=run_id is not None, platform=filters.get("platform"),
-        tags=listing.tag_names(), labels=labels,
+        tags=listing.tag_names(), labels=labels, bulk_max=influencer_bulk.BULK_MAX,
+        current_query=current_query, my_views=mine, shared_views=shared,
+        current_view=saved_views.current(mine + shared, current_query),
         header_args={k: v for k, v in query_args.items() if k != "sort"},
         any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
         bulk=BulkForm(formdata=None, owners=[(uid, name) for uid, name, active in team if active])
@@ -90,8 +81,8 @@ def bulk():
             for error in errors:
                 flash(str(error), "error")
         return redirect(back)
-    ids = influencer_bulk.parse_ids(request.form.getlist("ids"))
     try:
+        ids = influencer_bulk.chosen_ids(request.form, current_user.id)
         count = influencer_bulk.bulk_update(ids, form.action.data, form[form.action.data].data)
     except ServiceError as error:
         flash(str(error), "error")
@@ -117,7 +108,8 @@ def export_csv():
     if delimiter not in exports.DELIMITERS:
         flash(_("Unknown CSV separator: choose a comma or a semicolon."), "error")
         return redirect(url_for("influencers.index"))
-    form, _run_id = _filter_form(users.team())  # as on the list: invalid values ignored
+    # as on the list: invalid values ignored
+    form, _run_id = filter_form(request.args, users.team())
     filters = form.clean()
     body = exports.stream(filters, current_user.id, filters.get("sort", "name"), delimiter)
     return attachment(in_own_context(current_app._get_current_object(), body), "text/csv",
@@ -131,7 +123,8 @@ def export_xlsx():
     row per person (`?per=account`: per account), French headers and labels."""
     from app.influencers import export_excel  # imported here: XlsxWriter is only for this
 
-    form, _run_id = _filter_form(users.team())  # as on the list: invalid values ignored
+    # as on the list: invalid values ignored
+    form, _run_id = filter_form(request.args, users.team())
     filters = form.clean()
     per_account = request.args.get("per") == "account"
     path, _rows = export_excel.build(filters, current_user.id, filters.get("sort", "name"),

@@ -17,7 +17,7 @@ from app.core.trash import Trash, add_trash_views
 from app.extensions import db
 from app.i18n.formats import day
 from app.i18n.labels import label
-from app.influencers import gdpr_routes, interactions, list_routes, service
+from app.influencers import gdpr_routes, interactions, list_routes, saved_view_routes, service
 from app.influencers.blueprint import bp, influencer_or_404
 from app.influencers.forms import (
     AccountForm,
@@ -364,7 +364,7 @@ def trash():
 
 
 # The other modules whose views attach to bp when they are imported.
-VIEW_MODULES = (gdpr_routes, list_routes)
+VIEW_MODULES = (gdpr_routes, list_routes, saved_view_routes)
 
 
 def register(app: Flask) -> None:

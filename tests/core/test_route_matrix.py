@@ -16,7 +16,10 @@ PUBLIC = {"static", "main.vendor", "main.health", "auth.login",
           # A signer is not a user: the single-use link in the address is the credential.
           "signing.page", "signing.document", "signing.sign", "signing.signed_copy"}
 # Writes any logged-in user may make: on their own account only.
-OWN_ACCOUNT_WRITES = {"auth.logout", "admin.profile", "admin.change_password"}
+OWN_ACCOUNT_WRITES = {"auth.logout", "admin.profile", "admin.change_password",
+                      # and one's own saved views of the influencer list
+                      "influencers.save_view", "influencers.rename_view",
+                      "influencers.delete_view"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 STATE_CHANGING_WORDS = ("delete", "erase", "restore", "logout", "purge", "bulk", "deactivate")
 

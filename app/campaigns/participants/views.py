@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.campaigns.blueprint import bp, campaign_or_404
-from app.campaigns.participants import service
+from app.campaigns.participants import bulk_add_views, service
 from app.campaigns.participants.forms import ListFilterForm, MoveForm, SearchForm, TermsForm
 from app.core.errors import Conflict, NotFound, ServiceError
 from app.errors import wants_json
@@ -24,6 +24,8 @@ from app.influencers import query as listing
 from app.models.campaign import STAGES
 from app.security import role_required
 
+# The other module whose views attach to bp when this one is imported.
+VIEW_MODULES = (bulk_add_views,)
 SEARCH_PAGE = 20
 SORTS = {
     "name": lambda c: c.participant.influencer.display_name.casefold(),
