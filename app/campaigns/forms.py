@@ -31,7 +31,7 @@ from app.forms import (
     parse_number,
 )
 from app.i18n.labels import LABELS, choices
-from app.influencers.forms import owner_choices
+from app.influencers.forms import SEARCHABLE, owner_choices
 from app.models import Campaign, User
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, KPI_TARGETS, KPI_UNITS, OBJECTIVES
 from app.models.influencer import AGE_BANDS, PLATFORMS
@@ -97,7 +97,8 @@ class CampaignForm(VersionedForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
                                 filters=[clean])
     target_platforms = MultiCheckboxField(_l("Platforms"))
-    target_countries = SelectMultipleField(_l("Countries"), render_kw={"size": 8})
+    target_countries = SelectMultipleField(_l("Countries"), render_kw={
+        "size": 8, **SEARCHABLE, "data-hide-help": True})
     target_gender = SelectField(_l("Gender"), default="")
     target_gender_share = PercentField(_l("Minimum share of this gender (%)"))
     target_age_bands = MultiCheckboxField(_l("Age bands"))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from babel.numbers import format_percent as babel_percent
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
@@ -27,6 +27,8 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    if session.get("locale") in languages:  # a visitor's choice (app/main/language.py)
+        return session["locale"]
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]

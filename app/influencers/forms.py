@@ -31,7 +31,7 @@ from app.forms import (  # noqa: F401 - re-exported for the influencer views
 )
 from app.i18n.labels import choices, label
 from app.imports.parsing.handles import HandleError, normalise_handle
-from app.influencers.interactions import OUTREACH_KINDS, follow_up_problem
+from app.influencers.interactions import OUTREACH_KINDS, SNOOZE_DAYS, follow_up_problem
 from app.models import User
 from app.models.influencer import (
     DATA_SOURCES,
@@ -41,6 +41,11 @@ from app.models.influencer import (
     PLATFORMS,
     STATUSES,
 )
+
+# A long list of choices made searchable by app/static/js/multiselect.js (the template
+# loads it with tom-select); the widget's words, translated when the field is rendered.
+SEARCHABLE = {"data-searchable": True, "data-no-results": _l("No results"),
+              "data-remove-title": _l("Remove")}
 
 
 def not_future(form, field):
@@ -84,8 +89,8 @@ class InfluencerForm(VersionedForm):
     address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)],
                             filters=[clean])
     city = _text(_l("City"), 120)
-    country = SelectField(_l("Country"), default="")
-    tax_country = SelectField(_l("Tax-residence country"), default="")
+    country = SelectField(_l("Country"), default="", render_kw=SEARCHABLE)
+    tax_country = SelectField(_l("Tax-residence country"), default="", render_kw=SEARCHABLE)
     languages = _text(_l("Languages"), 60, Regexp(
         r"^\s*[A-Za-z]{2,3}(\s*[,; ]\s*[A-Za-z]{2,3})*\s*$",
         message=_l("Two-letter language codes separated by commas, e.g. fr, en.")))
@@ -344,6 +349,33 @@ class InteractionForm(FlaskForm):
         problem = follow_up_problem(self.occurred_on.data, field.data)
         if problem:
             raise FieldError(problem)
+
+
+class SnoozeForm(FlaskForm):
+    """Move a follow-up: by a number of days (the "1 day" and "1 week" buttons) or to a day."""
+
+    days = SelectField(_l("Snooze"), default="")
+    until = DateField(_l("Snooze until"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.days.choices = [("", "")] + [(str(n), str(n)) for n in SNOOZE_DAYS]
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.until.errors:
+            self.until.errors[:] = [_l("Type a date, e.g. %(example)s.",
+                                       example=date.today().isoformat())]
+        elif ok and not self.days.data and self.until.data is None:
+            self.until.errors.append(_l("Choose the day to snooze this follow-up to."))
+            ok = False
+        return ok
+
+    def problem(self) -> str:
+        """The first refusal, as one message (the dashboard shows one line)."""
+        for errors in self.errors.values():
+            return str(errors[0])
+        return ""
 
 
 ERASE_REASON_LABELS = {

@@ -1,18 +1,19 @@
 """The relationship timeline: what happened with an influencer (calls, e-mails, meetings,
-notes), by whom, and the follow-ups to do. Outreach is refused for a person marked
-"do not contact"; notes are always allowed.
+notes), by whom, and the follow-ups to do, done or snoozed from the profile or the
+dashboard. Outreach is refused for a person marked "do not contact"; notes are always
+allowed.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.audit import acting_as, acting_user_id
-from app.core.errors import NotFound, ServiceError
+from app.core.errors import NotAllowed, NotFound, ServiceError
 from app.extensions import db
 from app.i18n import formats
 from app.influencers.outreach import ensure_contactable
@@ -21,6 +22,8 @@ from app.models.base import utcnow
 from app.models.influencer import INTERACTION_KINDS
 
 OUTREACH_KINDS = frozenset(INTERACTION_KINDS) - {"note"}
+SNOOZE_DAYS = (1, 7)
+SNOOZE_MAX_DAYS = 366 * 5  # as far as the interaction form's follow-up date may go
 
 
 def timeline(influencer: Influencer) -> list[Interaction]:
@@ -77,4 +80,36 @@ def get_interaction(influencer: Influencer, interaction_id: int) -> Interaction:
 
 def mark_follow_up_done(interaction: Interaction) -> None:
     interaction.follow_up_done = True
+    db.session.commit()
+
+
+def follow_up_for(interaction_id: int, user: User) -> Interaction:
+    """A follow-up `user` may change: their own, or anyone's for a manager."""
+    interaction = db.session.get(Interaction, interaction_id)
+    if interaction is None or interaction.follow_up_on is None \
+            or interaction.influencer.is_deleted:
+        raise NotFound(_("This follow-up does not exist."))
+    if interaction.user_id != user.id and not user.has_role("manager"):
+        raise NotAllowed(_("This follow-up is someone else's."))
+    return interaction
+
+
+def snoozed_day(interaction: Interaction, days: int) -> date:
+    """`days` after the follow-up's day, or after today when it is already late."""
+    return max(date.today(), interaction.follow_up_on) + timedelta(days=days)
+
+
+def snooze_follow_up(interaction: Interaction, until: date) -> None:
+    """Move an open follow-up to `until` (today at the earliest)."""
+    today = date.today()
+    if interaction.follow_up_done:
+        raise ServiceError(_("This follow-up is already done."))
+    if until < today:
+        raise ServiceError(_("A follow-up can be snoozed to today or a later day only."))
+    if until > today + timedelta(days=SNOOZE_MAX_DAYS):
+        raise ServiceError(_("This date is too far in the future."))
+    problem = follow_up_problem(occurred_day(interaction.occurred_at), until)
+    if problem:
+        raise ServiceError(problem)
+    interaction.follow_up_on = until
     db.session.commit()

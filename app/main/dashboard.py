@@ -1,16 +1,25 @@
-"""What the dashboard shows: counts by status and platform, recent changes, follow-ups."""
+"""What the dashboard shows: counts by status and platform, recent changes, follow-ups,
+and on a new install the first steps still to take."""
 
 from __future__ import annotations
 
 import time
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.audit_query import latest_actions
 from app.extensions import db
-from app.models import AuditEvent, Influencer, Interaction, SocialAccount, User
+from app.models import (
+    AuditEvent,
+    Brand,
+    Campaign,
+    Influencer,
+    Interaction,
+    SocialAccount,
+    User,
+)
 
 # Counting 100 000 influencers and their accounts takes 50-400 ms: the counts are kept per
 # process and recomputed when the audit trail shows a change (its last event is one
@@ -63,7 +72,25 @@ def summary(user: User) -> dict:
         "recent": recent,
         "follow_ups": my_follow_ups(user),
         "today": date.today(),
+        "first_steps": first_steps() if user.has_role("member") else None,
     }
+
+
+FIRST_STEPS = ("brand", "influencers", "campaign", "team")
+
+
+def first_steps() -> dict[str, bool] | None:
+    """Which of the first steps are done (a brand, influencers, a campaign, a second active
+    user), or None once all are: one statement of four index lookups."""
+    live = {model: exists().where(model.deleted_at.is_(None))
+            for model in (Brand, Influencer, Campaign)}
+    colleagues = (select(func.count()).select_from(
+        select(User.id).where(User.active.is_(True)).limit(2).subquery()).scalar_subquery())
+    row = db.session.execute(select(live[Brand], live[Influencer], live[Campaign],
+                                    colleagues)).one()
+    done = dict(zip(FIRST_STEPS, (bool(row[0]), bool(row[1]), bool(row[2]), row[3] >= 2),
+                    strict=True))
+    return None if all(done.values()) else done
 
 
 def my_follow_ups(user: User, limit: int = 20) -> list[Interaction]:

@@ -1,18 +1,37 @@
-"""The dashboard, a health check (one `SELECT 1`), and the front-end libraries the app serves
-itself from node_modules under /vendor/.
+"""The dashboard and its follow-ups (done or snoozed in place), a health check (one
+`SELECT 1`), and the front-end libraries the app serves itself from node_modules under
+/vendor/.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
 from app import ROOT
+from app.core.errors import NotAllowed, NotFound, ServiceError
 from app.extensions import db
+from app.i18n import formats
+from app.influencers import interactions
+from app.influencers.forms import SnoozeForm
 from app.main import dashboard
+from app.main.language import register_language
 from app.security import role_required
 
 bp = Blueprint("main", __name__)
@@ -45,6 +64,51 @@ def dashboard_page():
 bp.add_url_rule("/dashboard", "dashboard", dashboard_page)
 
 
+# --- my follow-ups: done or snoozed, then the list again (in place with htmx) -------------
+
+def _follow_up(interaction_id: int):
+    try:
+        return interactions.follow_up_for(interaction_id, current_user)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+
+
+def _follow_ups_changed(message: str, category: str = "success"):
+    """htmx gets the list with the message; a plain form goes back to the dashboard."""
+    if request.headers.get("HX-Request"):
+        return render_template("main/_follow_ups.html", message=message, category=category,
+                               follow_ups=dashboard.my_follow_ups(current_user),
+                               today=date.today())
+    flash(message, category)
+    return redirect(url_for("main.dashboard", _anchor="follow-ups"))
+
+
+@bp.post("/follow-ups/<int:interaction_id>/done")
+@role_required("member")
+def follow_up_done(interaction_id: int):
+    interactions.mark_follow_up_done(_follow_up(interaction_id))
+    return _follow_ups_changed(_("Follow-up marked as done."))
+
+
+@bp.post("/follow-ups/<int:interaction_id>/snooze")
+@role_required("member")
+def snooze_follow_up(interaction_id: int):
+    interaction = _follow_up(interaction_id)
+    form = SnoozeForm()
+    if not form.validate_on_submit():
+        return _follow_ups_changed(form.problem(), "error")
+    until = form.until.data if not form.days.data else interactions.snoozed_day(
+        interaction, int(form.days.data))
+    try:
+        interactions.snooze_follow_up(interaction, until)
+    except ServiceError as error:
+        return _follow_ups_changed(str(error), "error")
+    return _follow_ups_changed(_("Follow-up moved to %(day)s.",
+                                 day=formats.day(until, "long")))
+
+
 @bp.get("/health")
 def health():
     db.session.execute(text("SELECT 1"))
@@ -65,4 +129,5 @@ def vendor(name: str):
 
 
 def register(app: Flask) -> None:
+    register_language(app)
     app.register_blueprint(bp)

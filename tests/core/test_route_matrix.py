@@ -11,6 +11,8 @@ import uuid
 import pytest
 
 PUBLIC = {"static", "main.vendor", "main.health", "auth.login",
+          # A visitor chooses the login page's language.
+          "language.switch",
           # A forgotten password: the single-use link in the address is the credential.
           "auth.forgot", "auth.reset",
           # A signer is not a user: the single-use link in the address is the credential.

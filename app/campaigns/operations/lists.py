@@ -1,7 +1,8 @@
-"""Operations read in bulk: a campaign's operations tab, the approval queues and the
-editorial calendar across campaigns. Each page is a fixed number of queries, whatever the
-number of operations (the calendar reads its visible range in one, on ix_operation_calendar;
-a published operation sits on the day it was published, not the day it was planned for).
+"""Operations read in bulk: a campaign's operations tab, the approval queues (with the
+contracts that wait for a manager beside the operations) and the editorial calendar across
+campaigns. Each page is a fixed number of queries, whatever the number of operations (the
+calendar reads its visible range in one, on ix_operation_calendar; a published operation
+sits on the day it was published, not the day it was planned for).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from app.campaigns.operations.service import FIRST_DAY, LAST_DAY
 from app.collation import sort_key
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.models import Campaign, Influencer, Operation, Participant
+from app.models import Brand, Campaign, Contract, Influencer, Operation, Participant
 from app.models.campaign import OPERATION_STATUSES
 
-VIEWS = ("month", "week")
+VIEWS = ("month", "week", "agenda")  # the agenda lists the month's days that have operations
 CALENDAR_LIMIT = 1500  # chips on one screen; past that, the page asks for a filter
 UNSCHEDULED_LIMIT = 100
 SORTS = ("date", "status", "platform", "participant")
@@ -72,13 +73,13 @@ def _queue(status: str):
             .options(joinedload(Operation.submitted_by), joinedload(Operation.reviewed_by)))
 
 
-def approval_queue(page: int, size: int) -> Page:
+def approval_queue(page: int, size: int, total: int | None = None) -> Page:
     """Operations waiting for a manager, oldest first, as the page says: by the time they
     were submitted; one whose submission time is unknown (seeded, or submitted before it
     was recorded) by the time it was created, never after everything else."""
     waiting_since = func.coalesce(Operation.submitted_at, Operation.created_at)
     stmt = _queue("submitted").order_by(waiting_since, Operation.id)
-    return paginate(stmt, page, size, {"list": "approve"}, scalars=False)
+    return paginate(stmt, page, size, {"list": "approve"}, scalars=False, total=total)
 
 
 def changes_requested(page: int, size: int, submitted_by: int | None = None) -> Page:
@@ -91,12 +92,60 @@ def changes_requested(page: int, size: int, submitted_by: int | None = None) -> 
     return paginate(stmt, page, size, {"list": "changes", **args}, scalars=False)
 
 
+def _operations_waiting():
+    return (select(func.count()).select_from(Operation)
+            .join(Campaign, Campaign.id == Operation.campaign_id)
+            .where(Operation.status == "submitted", Campaign.deleted_at.is_(None)))
+
+
+def _contracts_waiting():
+    # Read through the models only: the contracts feature is not imported for a count.
+    return (select(func.count()).select_from(Contract)
+            .where(Contract.status == "pending_approval", Contract.deleted_at.is_(None)))
+
+
 def waiting_count() -> int:
-    """How many operations wait for approval (the managers' menu badge): one count."""
-    return db.session.scalar(
-        select(func.count()).select_from(Operation)
-        .join(Campaign, Campaign.id == Operation.campaign_id)
-        .where(Operation.status == "submitted", Campaign.deleted_at.is_(None))) or 0
+    """How many operations wait for approval: one count."""
+    return db.session.scalar(_operations_waiting()) or 0
+
+
+@dataclass(frozen=True)
+class Waiting:
+    operations: int
+    contracts: int
+
+    @property
+    def total(self) -> int:
+        return self.operations + self.contracts
+
+
+def waiting() -> Waiting:
+    """Operations and contracts waiting for a manager: one statement, two counts on their
+    status indexes (ix_operation_status, ix_contract_status)."""
+    row = db.session.execute(select(_operations_waiting().scalar_subquery(),
+                                    _contracts_waiting().scalar_subquery())).one()
+    return Waiting(row[0] or 0, row[1] or 0)
+
+
+def approvals_waiting() -> int:
+    """The managers' menu badge: operations and contracts that wait for approval."""
+    return waiting().total
+
+
+def contract_queue(page: int, size: int, total: int | None = None) -> Page:
+    """Contracts waiting for a manager's approval, oldest submission first, as rows of
+    (id, number, title, since, influencer, brand, campaign_id, campaign)."""
+    since = func.coalesce(Contract.submitted_at, Contract.created_at)
+    stmt = (select(Contract.id, Contract.number, Contract.title, since.label("since"),
+                   Influencer.display_name.label("influencer"), Brand.name.label("brand"),
+                   Contract.campaign_id, Campaign.name.label("campaign"))
+            .join(Influencer, Influencer.id == Contract.influencer_id)
+            .join(Brand, Brand.id == Contract.brand_id)
+            .outerjoin(Campaign, Campaign.id == Contract.campaign_id)
+            .where(Contract.status == "pending_approval", Contract.deleted_at.is_(None))
+            .order_by(since, Contract.id))
+    return paginate(stmt, page, size, {"list": "contracts"}, scalars=False, total=total)
+
 
 # --- the editorial calendar ---------------------------------------------------------------
 
@@ -116,7 +165,8 @@ class CalendarRange:
 
 
 def calendar_range(view: str, anchor: date) -> CalendarRange:
-    """The days a month view (whole weeks, Monday first) or a week view shows."""
+    """The days a month view (whole weeks, Monday first), the agenda (the same month) or a
+    week view shows."""
     view = view if view in VIEWS else "month"
     anchor = min(max(anchor, FIRST_DAY + timedelta(days=7)), LAST_DAY - timedelta(days=40))
     if view == "week":

@@ -36,8 +36,9 @@ ONE = BASE + "/<int:operation_id>"
 
 @bp.app_context_processor
 def _approval_badge():
-    # A function, not a number: only the managers' menu calls it (one count query).
-    return {"operations_waiting": lists.waiting_count, "approvals_waiting": lists.waiting_count}
+    # A function, not a number: only the managers' menu calls it (one statement counts
+    # the operations and the contracts waiting).
+    return {"approvals_waiting": lists.approvals_waiting}
 
 
 def _operation(campaign_id: int, operation_id: int):
@@ -312,20 +313,26 @@ def operation_metrics(campaign_id: int, operation_id: int):
 
 # --- across campaigns -------------------------------------------------------------------------
 
+APPROVAL_LISTS = ("approve", "contracts", "changes")
+
+
 @bp.get("/approvals")
 @role_required("viewer")
 def approvals():
     default = "approve" if current_user.has_role("manager") else "changes"
     which = request.args.get("list", default)
-    which = which if which in ("approve", "changes") else default
+    which = which if which in APPROVAL_LISTS else default
     number, size = parse_page(request.args.get("page")), current_app.config["RELAIS_PAGE_SIZE"]
     mine = request.args.get("mine") == "1"
+    waiting = lists.waiting()
     if which == "approve":
-        page = lists.approval_queue(number, size)
+        page = lists.approval_queue(number, size, total=waiting.operations)
+    elif which == "contracts":
+        page = lists.contract_queue(number, size, total=waiting.contracts)
     else:
         page = lists.changes_requested(number, size, current_user.id if mine else None)
     return render_template("campaigns/approvals.html", page=page, which=which, mine=mine,
-                           review=current_user.has_role("manager"),
+                           queue_counts=waiting, review=current_user.has_role("manager"),
                            review_form=ReviewForm(formdata=None))
 
 
@@ -340,6 +347,8 @@ def calendar():
         anchor = date.fromisoformat(request.args.get("date", "")[:10])
     except ValueError:
         anchor = date.today()
+    # No view asked: the month, and the agenda in its place on a phone (calendar.css).
+    auto = request.args.get("view") not in lists.VIEWS
     span = lists.calendar_range(request.args.get("view", "month"), anchor)
     found = lists.calendar_operations(span.start, span.end, filters)
     unscheduled, more_unscheduled = lists.unscheduled_operations(filters)
@@ -348,7 +357,7 @@ def calendar():
     return render_template("campaigns/calendar.html", span=span, found=found, form=form,
                            unscheduled=unscheduled, more_unscheduled=more_unscheduled,
                            filter_args=filter_args, today=date.today(), filtered=bool(filters),
-                           **_calendar_words(span))
+                           auto=auto, **_calendar_words(span))
 
 
 def _calendar_words(span) -> dict:
@@ -356,7 +365,7 @@ def _calendar_words(span) -> dict:
     locale = get_locale()
     wide = get_day_names("wide", context="stand-alone", locale=locale)
     short = get_day_names("abbreviated", context="stand-alone", locale=locale)
-    if span.view == "month":
+    if span.view != "week":
         title = format_date(span.anchor, "LLLL y")
     else:
         title = format_interval(span.start, span.end, "yMMMd", locale=locale)

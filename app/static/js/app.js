@@ -29,6 +29,58 @@
       event.target.form.requestSubmit();
     }
   });
+  // The shell's menus. <details data-menu>: one open at a time, closed by Escape (focus back
+  // on its summary) and by a click outside. <button data-menu-button aria-controls>: on
+  // narrower screens (app.css) it shows the nav (the link beside it, #main-nav as :target, serves without JS).
+  function openMenus() { return document.querySelectorAll("details[data-menu][open]"); }
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!menu.matches || !menu.matches("details[data-menu]") || !menu.open) { return; }
+    openMenus().forEach(function (other) {
+      if (other !== menu && !other.contains(menu)) { other.open = false; }
+    });
+  }, true);
+  function navButton() { return document.querySelector("[data-menu-button]"); }
+  function setNav(open) {
+    var button = navButton();
+    if (!button) { return; }
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (nav) { nav.classList.toggle("open", open); }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-menu-button]");
+    if (button) {
+      setNav(button.getAttribute("aria-expanded") !== "true");
+      return;
+    }
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = openMenus();
+    if (open.length) {
+      var last = open[open.length - 1];
+      last.open = false;
+      last.querySelector("summary").focus();
+      return;
+    }
+    var button = navButton();
+    if (button && button.getAttribute("aria-expanded") === "true") {
+      setNav(false);
+      button.focus();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = navButton();
+    var fallback = document.querySelector("[data-menu-fallback]");
+    if (button && fallback) {
+      button.hidden = false;
+      fallback.hidden = true;
+    }
+  });
   // <canvas data-chart="bar|doughnut|line" data-labels='[..]' data-values='[..]'>
   var palette = ["#4f46e5", "#0ea5e9", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#14b8a6", "#f97316", "#64748b", "#ec4899"];
   function drawCharts(root) {
