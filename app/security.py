@@ -147,8 +147,10 @@ def set_security_headers(response):
     if current_app.config.get("RELAIS_HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if not request.path.startswith(("/static/", "/vendor/")):
-        # Pages carry personal data: never kept by browsers or proxies.
-        headers["Cache-Control"] = "no-store"
+        # Pages carry personal data: never kept by browsers or proxies. A response marked
+        # private (a brand's logo) may stay in the user's own browser.
+        if not response.cache_control.private:
+            headers["Cache-Control"] = "no-store"
         headers["Vary"] = "Cookie, Accept-Language"
     return response
 

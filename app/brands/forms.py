@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
     SelectField,
@@ -15,9 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.brands.logo import LOGO_MAX, Logo, read_logo
 from app.brands.service import registration_problem
 from app.codes import SECTORS
 from app.collation import sort_key
+from app.core.errors import ServiceError
 from app.forms import VersionedForm
 from app.i18n.labels import choices
 from app.security import safe_http_url
@@ -67,7 +70,11 @@ class BrandForm(VersionedForm):
     sector = SelectField(_l("Sector"), validators=[Optional()])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=500), _http_only])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
+    logo_file = FileField(_l("Logo"), description=_l(
+        "PNG, JPEG or SVG, 2 MB at most. Shown on the campaign reports and the contracts."))
     submit = SubmitField(_l("Save"))
+    # The checked logo of a valid upload (validate_logo_file), None when no file was chosen.
+    new_logo: Logo | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,8 +86,16 @@ class BrandForm(VersionedForm):
         if problem:
             raise ValidationError(problem)
 
+    def validate_logo_file(self, field) -> None:
+        self.new_logo = None
+        if field.data:
+            try:
+                self.new_logo = read_logo(field.data.read(LOGO_MAX + 1))
+            except ServiceError as error:
+                raise ValidationError(str(error)) from None
+
     def values(self) -> dict:
         return {
             name: field.data for name, field in self._fields.items()
-            if name not in {"version", "submit", "csrf_token"}
+            if name not in {"version", "submit", "csrf_token", "logo_file"}
         }

@@ -1,6 +1,9 @@
-"""Brands: list, detail, create, edit (with conflict page), trash and restore."""
+"""Brands: list, detail, create, edit (with conflict page), trash and restore, and the
+logo (served to the team, removed)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import (
     Blueprint,
@@ -83,7 +86,7 @@ def create():
     form = BrandForm(new=True)
     if form.validate_on_submit():
         try:
-            brand = brand_service.create_brand(form.values())
+            brand = brand_service.create_brand(form.values(), form.new_logo)
         except ServiceError as error:
             flash(str(error), "error")
         else:
@@ -102,7 +105,8 @@ def edit(brand_id: int):
         form.version.data = str(brand.version)
     elif form.validate_on_submit():
         try:
-            brand_service.update_brand(brand, form.values(), form.expected_version())
+            brand_service.update_brand(brand, form.values(), form.expected_version(),
+                                       form.new_logo)
         except Conflict as conflict:
             return _conflict_page(form, conflict)
         except ServiceError as error:
@@ -112,6 +116,33 @@ def edit(brand_id: int):
             return redirect(url_for("brands.show", brand_id=brand.id))
     status = 400 if request.method == "POST" else 200
     return render_template("brands/form.html", form=form, brand=brand), status
+
+
+@bp.get("/<int:brand_id>/logo")
+@role_required("viewer")
+def logo(brand_id: int):
+    """The stored PNG or JPEG; pages link it with `?v=<last change>`, so a changed logo is
+    a new address and the browser may keep this one."""
+    try:
+        content, mimetype = brand_service.logo_of(brand_id)
+    except NotFound:
+        abort(404)
+    response = current_app.response_class(content, mimetype=mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline; filename=logo." + mimetype.split("/")[1]
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400
+    response.set_etag(hashlib.sha256(content).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+@bp.post("/<int:brand_id>/logo/remove")
+@role_required("member")
+def remove_logo(brand_id: int):
+    brand = _load(brand_id)
+    brand_service.set_logo(brand, None)
+    flash(_("Logo removed."), "success")
+    return redirect(url_for("brands.show", brand_id=brand.id))
 
 
 def _conflict_page(form: BrandForm, conflict: Conflict):

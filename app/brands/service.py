@@ -8,14 +8,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
+from app.brands.logo import Logo, stored_logo
 from app.codes import SECTORS
 from app.collation import sort_key
-from app.core.errors import NotFound, ServiceError, save_versioned
+from app.core.audit import acting_user_id
+from app.core.errors import NotFound, ServiceError, check_version, save_versioned
 from app.core.pagination import Page, paginate
 from app.extensions import db
-from app.models import Brand
+from app.models import AuditEvent, Brand
 from app.models.base import utcnow
 
 # The columns a form may write; everything else (version, timestamps, trash) is ours.
@@ -132,16 +134,58 @@ def get_brand(brand_id: int, *, deleted: bool = False) -> Brand:
     return brand
 
 
-def create_brand(data: dict[str, Any]) -> Brand:
+def create_brand(data: dict[str, Any], logo: Logo | None = None) -> Brand:
     brand = Brand(**_clean(data))
     db.session.add(brand)
+    if logo is not None:
+        db.session.flush()  # the brand's id, for the logo's UPDATE and its audit event
+        _write_logo(brand, logo)
     db.session.commit()
     return brand
 
 
-def update_brand(brand: Brand, data: dict[str, Any], expected_version: int | None) -> Brand:
-    """Save the form over `brand` unless someone saved it since the form was opened."""
-    return save_versioned(brand, _clean(data), expected_version)
+def update_brand(brand: Brand, data: dict[str, Any], expected_version: int | None,
+                 logo: Logo | None = None) -> Brand:
+    """Save the form (and a new logo, when one was uploaded) over `brand` unless someone
+    saved it since the form was opened; both or neither are saved."""
+    values = _clean(data)
+    check_version(brand, values, expected_version)
+    if logo is not None:
+        _write_logo(brand, logo)
+    return save_versioned(brand, values, expected_version)
+
+
+def set_logo(brand: Brand, logo: Logo | None) -> None:
+    """Replace the brand's logo, or remove it (None)."""
+    if logo is not None or brand.logo_type is not None:
+        _write_logo(brand, logo)
+        db.session.commit()
+
+
+def _write_logo(brand: Brand, logo: Logo | None) -> None:
+    """Store `logo` (None: remove it) below the ORM, with an audit event that names the
+    change ("PNG, 120 × 60 px") instead of copying the bytes into the trail. The version
+    is left alone: a logo changes no field an open form shows, so it conflicts with none."""
+    old = stored_logo(brand.logo, brand.logo_type).describe() if brand.logo_type else None
+    db.session.execute(
+        update(Brand).where(Brand.id == brand.id)
+        .values(logo=logo.content if logo else None, logo_type=logo.mimetype if logo else None,
+                updated_at=utcnow()),
+        execution_options={"synchronize_session": False})
+    db.session.expire(brand, ["logo", "logo_type", "updated_at"])
+    db.session.add(AuditEvent(at=utcnow(), user_id=acting_user_id(), entity_type="brand",
+                              entity_id=brand.id, action="update",
+                              changes={"logo": [old, logo.describe() if logo else None]}))
+
+
+def logo_of(brand_id: int) -> tuple[bytes, str]:
+    """The brand's logo (trashed brands' too: their campaigns' reports still show it);
+    NotFound when the brand or its logo does not exist."""
+    row = db.session.execute(
+        select(Brand.logo, Brand.logo_type).where(Brand.id == brand_id)).first()
+    if row is None or row.logo is None or row.logo_type is None:
+        raise NotFound(_("This brand has no logo."))
+    return row.logo, row.logo_type
 
 
 def delete_brand(brand: Brand) -> None:

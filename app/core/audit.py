@@ -69,7 +69,7 @@ BULK_ENTITIES = ("import", "relationships", "platform_rate", "fee_floor",
 SKIPPED = {
     "password_hash", "session_token", "updated_at", "version", "search_text", "last_login_at",
     "sort_name",  # a name's copy, folded for sorting
-    "token_hash", "scan",  # a signing link's secret (hashed), a scan's bytes
+    "token_hash", "scan", "logo",  # a link's secret (hashed), a scan's and a logo's bytes
     "in_kind_cents",  # a contract's benefits added up: the benefits themselves are logged
 }
 

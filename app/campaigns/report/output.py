@@ -1,7 +1,8 @@
 """The campaign report's outputs beside the page: the chart series (for Chart.js on the
 page and the SVG of the PDF), the CSV (one row per operation, the fees not on an operation
 yet, the totals, then the three costs the page names) and the PDF (WeasyPrint, with
-app/core/pdf.py's URL fetcher: nothing but the app's own static files).
+app/core/pdf.py's URL fetcher: nothing but the app's own static files, and the brand's
+logo on the cover as the one data: URI it serves).
 
 Formatting follows the current locale (the user's in a request, English in the CLI): the
 CSV's rates are percentages in a column headed "(%)", with the locale's decimal mark, which
@@ -19,11 +20,13 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from app.brands.logo import data_uri
 from app.campaigns.report import svg as report_svg
 from app.campaigns.report.figures import campaign_kpis
 from app.campaigns.report.kpis import Kpis
 from app.campaigns.report.service import OPERATION_COLUMNS, CampaignReport, operations_query
 from app.codes import COUNT_METRICS
+from app.contracts.document.render import serving_images
 from app.core.csv_output import BOM, drain, neutralise_formula
 from app.core.pdf import restricted_fetcher
 from app.extensions import db
@@ -210,9 +213,19 @@ def static_fetcher():
     return restricted_fetcher(STATIC)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of the report's HTML; relative links resolve inside app/static."""
+def logo_uri(campaign: Campaign) -> str | None:
+    """The brand's logo as a data: URI for the PDF's cover, None without one."""
+    brand = campaign.brand
+    if brand is None or not brand.logo_type or not brand.logo:
+        return None
+    return data_uri(brand.logo, brand.logo_type)
+
+
+def render_pdf(html: str, logo: str | None = None) -> bytes:
+    """The PDF of the report's HTML; relative links resolve inside app/static, and the
+    one data: URI served is the brand's `logo`."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=static_fetcher())
+    fetcher = serving_images(static_fetcher(), [logo] if logo else [])
+    document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf()

@@ -72,11 +72,12 @@ def report_operations(campaign_id: int):
 def report_pdf(campaign_id: int):
     data = _report(campaign_id)
     charts = output.chart_data(data)
+    logo = output.logo_uri(data.campaign)
     html = render_template("campaigns/report_pdf.html", **data.context(), charts=charts,
                            svg=output.svg_charts(data, charts),
                            pdf_participants=data.participants[:PDF_PARTICIPANTS],
-                           generated_at=datetime.now(UTC))
-    return attachment(output.render_pdf(html), "application/pdf",
+                           generated_at=datetime.now(UTC), logo=logo)
+    return attachment(output.render_pdf(html, logo), "application/pdf",
                      output.filename(data.campaign.name, "pdf"))
 
 

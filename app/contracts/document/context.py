@@ -94,11 +94,11 @@ def _country(code: str | None, language: str) -> str | None:
     return Locale.parse(language).territories.get(code.upper(), code.upper())
 
 
-def _parties(contract, language: str, label: Label) -> dict:
+def _parties(contract, language: str, label: Label, logo: str | None) -> dict:
     brand, person = contract.brand, contract.influencer
     return {
         "brand": {
-            "name": brand.name, "legal_name": _text(brand.legal_name),
+            "name": brand.name, "logo": logo, "legal_name": _text(brand.legal_name),
             "legal_form": _text(brand.legal_form),
             "registration_number": _text(brand.registration_number),
             "address": postal_address(brand.address), "email": _text(brand.email),
@@ -178,9 +178,12 @@ def _rights(contract) -> dict:
 
 
 def document_context(contract, label: Label, template_name: str = "",
-                     template_version: str = "", template_label: str = "") -> dict:
+                     template_version: str = "", template_label: str = "",
+                     logo: str | None = None) -> dict:
     """The dict the contract templates get (see contracts/README.md for each key);
-    `template_label` is the template's name in the contract's language (the one printed)."""
+    `template_label` is the template's name in the contract's language (the one printed);
+    `logo` the brand's logo as a data: URI, given by the caller (this package reads no
+    stored file)."""
     language = contract.language or "fr"
     operations = _operations(contract, language, label)
     count = sum(op["count"] for op in operations)
@@ -193,7 +196,7 @@ def document_context(contract, label: Label, template_name: str = "",
         "number": contract.number, "title": contract.title, "amendment": contract.amendment,
         "date": long_date(document_date(contract), language),
         "date_iso": document_date(contract).isoformat(),
-        **_parties(contract, language, label),
+        **_parties(contract, language, label, logo),
         "campaign": campaign.name if campaign is not None else None,
         "objective": label("objective", contract.objective),
         "products": _text(contract.products),

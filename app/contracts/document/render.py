@@ -9,8 +9,10 @@ therefore identifies a document.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -65,13 +67,15 @@ def template_label(name: str, language: str, root: Path = CONTRACTS) -> str:
     return names.get(language) or names.get("en") or name
 
 
-def render_html(contract, label: Label, stylesheet: str = "contract.css") -> str:
+def render_html(contract, label: Label, stylesheet: str = "contract.css",
+                logo: str | None = None) -> str:
     """The whole HTML document; `label` names stored codes in the contract's language;
     `stylesheet` is the URL of contracts/contract.css as the reader will fetch it (relative
-    to `contracts/` for the PDF, a route for a web page)."""
+    to `contracts/` for the PDF, a route for a web page); `logo` the brand's logo as a
+    data: URI."""
     name, version, file = template_for(contract)
     context = document_context(contract, label, name, version,
-                               template_label(name, contract.language or "fr"))
+                               template_label(name, contract.language or "fr"), logo)
     return environment().get_template(file).render(**context, stylesheet=stylesheet)
 
 
@@ -80,20 +84,43 @@ def _pdf_identifier(contract, version: str) -> bytes:
     return hashlib.sha256(key).hexdigest()[:32].encode()
 
 
-def html_to_pdf(html: str, identifier: bytes, asked=None) -> tuple[bytes, int]:
+def serving_images(fetcher, images: Iterable[str]):
+    """`fetcher`, which also serves the data: URIs of `images` (the app's own, built from
+    bytes it checked and re-encoded: the brand's logo) and still refuses any other data:
+    URI a document may hold."""
+    from weasyprint.urls import URLFetcherResponse
+
+    known = {uri for uri in images if uri}
+    fetch = fetcher.fetch
+
+    def fetch_known(url: str, headers=None):
+        if url not in known:
+            return fetch(url, headers)
+        head, _comma, body = url.partition(",")
+        kind = head.removeprefix("data:").split(";")[0]
+        return URLFetcherResponse(url, base64.b64decode(body), {"Content-Type": kind})
+
+    fetcher.fetch = fetch_known
+    return fetcher
+
+
+def html_to_pdf(html: str, identifier: bytes, asked=None,
+                images: Iterable[str] = ()) -> tuple[bytes, int]:
     """The PDF of a contract-folder HTML document and its page count; relative URLs
-    resolve inside `contracts/`, which is all the fetcher serves."""
+    resolve inside `contracts/`, which is all the fetcher serves, with `images`."""
     from weasyprint import HTML
 
+    fetcher = serving_images(restricted_fetcher(CONTRACTS, asked), images)
     document = HTML(string=html, base_url=CONTRACTS.as_uri() + "/",
-                    url_fetcher=restricted_fetcher(CONTRACTS, asked)).render()
+                    url_fetcher=fetcher).render()
     return document.write_pdf(pdf_identifier=identifier), len(document.pages)
 
 
-def render_pdf(contract, label: Label, asked=None) -> RenderedDocument:
-    """The contract's PDF; `asked` (tests) hears every URL WeasyPrint wanted to fetch."""
+def render_pdf(contract, label: Label, asked=None, logo: str | None = None) -> RenderedDocument:
+    """The contract's PDF; `asked` (tests) hears every URL WeasyPrint wanted to fetch but
+    the logo's."""
     name, version, _file = template_for(contract)
-    pdf, pages = html_to_pdf(render_html(contract, label), _pdf_identifier(contract, version),
-                             asked)
+    pdf, pages = html_to_pdf(render_html(contract, label, logo=logo),
+                             _pdf_identifier(contract, version), asked, [logo] if logo else [])
     return RenderedDocument(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
                             template_name=name, template_version=version, pages=pages)
