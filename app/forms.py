@@ -14,7 +14,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField, ValidationError
 from wtforms.widgets import Select, TextInput
 from wtforms.widgets.core import clean_key
 
@@ -33,6 +33,49 @@ def clean(value):
         if c in "\n\t" or unicodedata.category(c) not in {"Cc", "Cs", "Co", "Cn"}
     )
     return kept.strip()
+
+
+# A long list of choices made searchable by app/static/js/multiselect.js (the template
+# loads it with tom-select); the widget's words, translated when the field is rendered.
+SEARCHABLE = {"data-searchable": True, "data-no-results": _l("No results"),
+              "data-remove-title": _l("Remove")}
+_CODE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def language_choices(keep=()) -> list[tuple[str, str]]:
+    """ISO 639-1 codes named in the user's language, in French order; codes in `keep` that
+    the list lacks (a record's older three-letter code) are offered as they are."""
+    names = Locale.parse(str(get_locale() or "en")).languages
+    items = [(c, names[c]) for c in names if len(c) == 2 and c.isalpha()]
+    items.sort(key=lambda kv: sort_key(kv[1]))
+    known = {code for code, _name in items}
+    return items + [(code, code) for code in keep if code not in known]
+
+
+class LanguagesField(SelectMultipleField):
+    """Languages picked in a searchable multi-select, given back as a list of codes. A posted
+    "fr, en" reads as two codes too: what scripts and the earlier text field send."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"size": 6, **SEARCHABLE, "data-hide-help": True})
+        super().__init__(label, validators, **kwargs)
+
+    @staticmethod
+    def _codes(values) -> list[str]:
+        codes = (code.lower() for value in values for code in _CODE_SEPARATORS.split(value or ""))
+        return list(dict.fromkeys(code for code in codes if code))
+
+    def process_data(self, value):
+        self.data = self._codes([value] if isinstance(value, str) or value is None else value)
+
+    def process_formdata(self, valuelist):
+        self.data = self._codes(valuelist)
+
+    def pre_validate(self, form):
+        for code in self.data or []:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValidationError(_l(
+                    "Choose the languages from the list (two-letter language codes, e.g. fr, en)."))
 
 
 def country_choices(blank=None) -> list[tuple[str, str]]:

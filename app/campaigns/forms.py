@@ -22,16 +22,19 @@ from app.campaigns.query import SORTS
 from app.codes import SECTORS
 from app.core.errors import ServiceError
 from app.forms import (
+    SEARCHABLE,
     CountField,
+    LanguagesField,
     MoneyField,
     PercentField,
     VersionedForm,
     clean,
     country_choices,
+    language_choices,
     parse_number,
 )
 from app.i18n.labels import LABELS, choices
-from app.influencers.forms import SEARCHABLE, owner_choices
+from app.influencers.forms import owner_choices
 from app.models import Campaign, User
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, KPI_TARGETS, KPI_UNITS, OBJECTIVES
 from app.models.influencer import AGE_BANDS, PLATFORMS
@@ -102,7 +105,7 @@ class CampaignForm(VersionedForm):
     target_gender = SelectField(_l("Gender"), default="")
     target_gender_share = PercentField(_l("Minimum share of this gender (%)"))
     target_age_bands = MultiCheckboxField(_l("Age bands"))
-    target_languages = _text(_l("Languages"), 100, render_kw={"placeholder": "fr, en"})
+    target_languages = LanguagesField(_l("Languages"))
     target_interests = TextAreaField(_l("Interests"), validators=[Optional(), Length(max=2000)],
                                      filters=[clean])
     hashtags = _text(_l("Hashtags"), 3000, render_kw={"placeholder": "#Été2026, #MaisonX"})
@@ -124,6 +127,7 @@ class CampaignForm(VersionedForm):
         self.currency.choices = [(c, c) for c in CURRENCIES]
         self.target_platforms.choices = choices("platform", PLATFORMS)
         self.target_countries.choices = country_choices()[1:]
+        self.target_languages.choices = language_choices(self.target_languages.data or ())
         self.target_gender.choices = [("", _l("Any")), ("female", LABELS["gender"]["female"]),
                                       ("male", LABELS["gender"]["male"])]
         self.target_age_bands.choices = [(band, band) for band in AGE_BANDS]
@@ -201,7 +205,7 @@ class CampaignForm(VersionedForm):
         data = {name: getattr(campaign, name) for name in service.FIELDS}
         for name in ("target_platforms", "target_countries", "target_age_bands"):
             data[name] = service.split_codes(data[name])
-        data["target_languages"] = ", ".join(service.split_codes(data["target_languages"]))
+        data["target_languages"] = service.split_codes(data["target_languages"])
         for name in ("hashtags", "mentions"):
             data[name] = ", ".join((data[name] or "").split())
         for name in ("brand_id", "owner_id"):

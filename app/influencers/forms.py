@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -22,11 +21,14 @@ from wtforms.validators import ValidationError as FieldError
 from app.extensions import db
 from app.forms import (  # noqa: F401 - re-exported for the influencer views
     COUNT_MAX,
+    SEARCHABLE,
     CountField,
+    LanguagesField,
     PercentField,
     VersionedForm,
     clean,
     country_choices,
+    language_choices,
     parse_number,
 )
 from app.i18n.labels import choices, label
@@ -41,11 +43,6 @@ from app.models.influencer import (
     PLATFORMS,
     STATUSES,
 )
-
-# A long list of choices made searchable by app/static/js/multiselect.js (the template
-# loads it with tom-select); the widget's words, translated when the field is rendered.
-SEARCHABLE = {"data-searchable": True, "data-no-results": _l("No results"),
-              "data-remove-title": _l("Remove")}
 
 
 def not_future(form, field):
@@ -91,9 +88,7 @@ class InfluencerForm(VersionedForm):
     city = _text(_l("City"), 120)
     country = SelectField(_l("Country"), default="", render_kw=SEARCHABLE)
     tax_country = SelectField(_l("Tax-residence country"), default="", render_kw=SEARCHABLE)
-    languages = _text(_l("Languages"), 60, Regexp(
-        r"^\s*[A-Za-z]{2,3}(\s*[,; ]\s*[A-Za-z]{2,3})*\s*$",
-        message=_l("Two-letter language codes separated by commas, e.g. fr, en.")))
+    languages = LanguagesField(_l("Languages"))
     date_of_birth = _date(_l("Date of birth"), not_future)
     agent_name = _text(_l("Agent or agency"), 200)
     agent_email = EmailField(_l("Agent's email"),
@@ -117,6 +112,7 @@ class InfluencerForm(VersionedForm):
         self.lawful_basis.choices = choices("lawful_basis", LAWFUL_BASES)
         self.country.choices = country_choices()
         self.tax_country.choices = country_choices()
+        self.languages.choices = language_choices(self.languages.data or ())
         self.owner_id.choices = owner_choices(owner)
 
     def validate_tags(self, field):
@@ -148,9 +144,7 @@ class InfluencerForm(VersionedForm):
             if value == "":
                 data[key] = None
         data["email"] = data["email"].lower() if data["email"] else None
-        data["languages"] = ",".join(
-            code.lower() for code in re.split(r"[\s,;]+", self.languages.data or "") if code
-        ) or None
+        data["languages"] = ",".join(self.languages.data or []) or None
         data["owner_id"] = int(self.owner_id.data) if self.owner_id.data else None
         return data
 

@@ -152,7 +152,8 @@ def test_edit_form_shows_the_saved_values(member_client, html):
     member_client.post("/campaigns/new", data=campaign_form(brand))
     campaign = _db.session.scalar(select(Campaign))
     page = html(member_client.get(f"/campaigns/{campaign.id}/edit"))
-    for shown in ('value="Rentrée 2026"', 'value="15,000.00"', 'value="fr, en"',
+    for shown in ('value="Rentrée 2026"', 'value="15,000.00"', 'selected value="fr"',
+                  'selected value="en"',
                   'value="#Été2026, #ete"', 'value="250000"', 'value="4.5"', 'value="0.25"',
                   'value="150"', 'value="60"', f'name="version" type="hidden" value="'
                   f'{campaign.version}"'):

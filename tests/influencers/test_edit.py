@@ -300,3 +300,17 @@ def test_hostile_snapshot_never_500(member_client, values):
         f"/influencers/{account.influencer_id}/accounts/{account.id}/snapshots/new",
         data=values)
     assert response.status_code in {302, 400}
+
+
+def test_languages_come_from_the_multi_select_and_an_older_code_stays(member_client):
+    """The searchable multi-select posts one value per language; an influencer imported
+    with a three-letter code keeps it through an edit (it is offered as it is)."""
+    response = member_client.post("/influencers/new", data=_form(languages=["de", "FR", "de"]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    influencer = _only_influencer()
+    assert influencer.languages == "de,fr"
+    influencer.languages = "fr,fil"
+    _db.session.commit()
+    page = member_client.get(f"/influencers/{influencer.id}/edit").get_data(as_text=True)
+    assert 'data-searchable' in page and 'selected value="fil"' in page
+    assert 'selected value="fr"' in page and 'selected value="de"' not in page
