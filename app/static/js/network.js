@@ -95,6 +95,19 @@
     return performance.now() - started;
   }
 
+  // Names keep a readable size on screen (about 12 px) however far the graph is zoomed out
+  // to fit; zoomed in, they grow with it. Once per frame at most.
+  var labelFrame = null;
+  function readableLabels(cy) {
+    if (labelFrame !== null) { return; }
+    labelFrame = window.requestAnimationFrame(function () {
+      labelFrame = null;
+      var size = Math.round(12 / Math.min(cy.zoom(), 1));
+      cy.style().selector("node").style({"font-size": size, "text-max-width": size * 14,
+                                        "text-outline-width": Math.max(2, size / 6)}).update();
+    });
+  }
+
   function draw(box, data) {
     if (page.cy) { page.cy.destroy(); page.cy = null; }
     page.data = data;
@@ -114,6 +127,8 @@
       hideEdgesOnViewport: data.edges.length > 500  // panning a big graph stays smooth
     });
     box.setAttribute("data-layout-ms", String(Math.round(layOut(cy))));
+    readableLabels(cy);
+    cy.on("zoom", function () { readableLabels(cy); });
     cy.on("tap", "node", function (event) { focusPerson(event.target.id()); });
     cy.on("tap", function (event) { if (event.target === cy) { clearFocus(); } });
     cy.on("dbltap", "node", function (event) {
