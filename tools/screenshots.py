@@ -9,6 +9,7 @@ data (`flask demo seed`): a completed campaign with figures, a running one.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
@@ -31,12 +32,8 @@ def main() -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale=args.locale)
-        page.goto(args.base + "/login")
-        page.fill("input[name=email]", args.email)
-        page.fill("input[name=password]", args.password)
-        page.click("input[type=submit]")
-        page.wait_for_load_state("networkidle")
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale=args.locale)
+        log_in(page, args)
         page.screenshot(path=out / "dashboard.png", full_page=True)
         page.goto(args.base + "/influencers/?sort=-followers&platform=instagram")
         page.screenshot(path=out / "influencers.png")
@@ -46,8 +43,35 @@ def main() -> None:
         page.wait_for_timeout(500)  # charts finish drawing
         page.screenshot(path=out / "profile.png", full_page=True)
         campaigns(page, args.base, out)
+        page.goto(args.base + "/network/")
+        page.wait_for_selector("#network-graph[data-ready]")
+        page.screenshot(path=out / "network.png", full_page=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, locale=args.locale,
+                                 is_mobile=True, has_touch=True, device_scale_factor=2)
+        log_in(phone, args)
+        phone_pages(phone, args.base, out)
         browser.close()
     print(f"screenshots written to {out}")
+
+
+def log_in(page: Page, args) -> None:
+    page.goto(args.base + "/login")
+    page.fill("input[name=email]", args.email)
+    page.fill("input[name=password]", args.password)
+    page.click("main [type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def phone_pages(page: Page, base: str, out: Path) -> None:
+    """A 390 px phone: the dashboard, the list, the open menu, the calendar's agenda."""
+    page.screenshot(path=out / "phone-dashboard.png")
+    page.goto(base + "/influencers/?sort=-followers")
+    page.screenshot(path=out / "phone-influencers.png")
+    page.get_by_role("button", name=re.compile("^Menu$")).click()
+    page.screenshot(path=out / "phone-menu.png")
+    page.goto(base + "/campaigns/calendar")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=out / "phone-agenda.png")
 
 
 def open_campaign(page: Page, base: str, status: str) -> str:

@@ -12,10 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db as _db
 from app.influencers.outreach import NotContactable, ensure_contactable
 from app.models import Contract, ContractSigner
-from tests.contracts.signing import test_mail
 from tests.factories import make_approved_contract, make_influencer, make_user
-
-smtp = test_mail.smtp  # the SMTP sink fixture: every message that left
 
 
 def _do_not_contact(contract: Contract) -> None:
