@@ -20,6 +20,7 @@ HIDDEN = frozenset({
     "session_token", "password_hash", "token_hash", "last_login_at", "document_id",
     "snapshot_id", "rank", "is_latest", "stage_changed_at", "metrics_updated_at",
     "import_id", "document_sha256", "scan_sha256", "source_sha256", "sha256",
+    "logo_type",  # the logo's own change says what it is ("PNG, 64 × 32 px")
 })
 _HIDDEN_PARTS = ("token", "_hash", "sha256", "sort_", "_sort", "search_")
 

@@ -92,6 +92,7 @@ LABELS = {
         "data_source_detail": _l("Source detail"), "lawful_basis": _l("Lawful basis"),
         "informed_on": _l("Informed on"), "consent_on": _l("Consent given on"),
         "deleted_at": _l("In the trash since"), "erased_at": _l("Erased on"),
+        "logo": _l("Logo"),
         "password_reset_link_until": _l("Password reset link valid until"),
         "password_reset_link_used": _l("Password reset link used"),
         "tags": _l("Tags"), "platform": _l("Platform"), "handle": _l("Handle"),

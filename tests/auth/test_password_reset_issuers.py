@@ -50,7 +50,7 @@ def test_an_admin_gets_a_link_to_copy_once(app, admin_client):
     assert list(event.changes) == ["password_reset_link_until"]
     assert token not in repr(event.changes) and reset.token_hash not in repr(event.changes)
     audit = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "Password reset link until" in audit and token not in audit
+    assert "Password reset link valid until" in audit and token not in audit
     password_reset.consume(token, NEW)
     assert users.authenticate(user.email, NEW, None) is not None
 

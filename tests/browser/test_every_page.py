@@ -10,11 +10,16 @@ nor excluded below fails the test: a new page cannot be forgotten.
 
 One server and one seeded agency (tests/browser/pages.py); one browser context per role and
 language (the admin's walk cut in two), shared by a few browsers working side by side; a
-page is loaded once, at the narrowest width, then widened."""
+page is loaded once, at the narrowest width, then widened.
+
+It runs once per `make test`, in the SQLite pass: what it checks (layout, accessibility,
+scripts) does not depend on the database, the pages' queries run on PostgreSQL in their
+own tests, and its 2½ minutes twice would take `make test` past its 25-minute budget."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -32,7 +37,9 @@ from tests import factories
 from tests.browser import pages
 from tests.browser.pages import AXE_WIDTHS, LANGS, WIDTHS, WalkedPage
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="walked once per make test, in the SQLite pass (layout and accessibility only)")]
 
 BROWSERS = 3  # side by side: the server, the browsers and the driver share the cores
 HEIGHTS = {390: 844, 768: 1024, 1366: 768, 1920: 1080}
