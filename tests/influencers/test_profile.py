@@ -55,6 +55,9 @@ def test_profile_shows_identity_accounts_and_charts(viewer_client):
     assert canvases["Interests"][1] == ["cuisine"]
     kind, labels, values = canvases["Followers"]
     assert kind == "line" and values == [10000, 12400] and len(labels) == 2
+    # Each chart's text alternative carries its figures, for a screen reader.
+    assert 'aria-label="Follower growth: ' in html and "10,000, " in html and " 12,400" in html
+    assert 'aria-label="Gender: Women 62' in html
     assert "chart.umd.min.js" in html
     # A viewer sees no write buttons.
     assert "Move to the trash" not in html and "Add to the timeline" not in html
