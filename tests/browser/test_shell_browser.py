@@ -38,6 +38,7 @@ def _log_in(page: Page, base: str, user) -> None:
     page.locator("input[name=password]").fill(factories.PASSWORD)
     page.locator("form.card button[type=submit], form.card input[type=submit]").click()
     expect(page.locator("#main-nav")).to_be_attached()
+    page.wait_for_load_state("load")  # the stylesheets applied before anything is measured
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
