@@ -102,6 +102,19 @@ def campaigns(page: Page, base: str, out: Path) -> None:
     expect(page.locator(".board-card").first).to_be_visible()
     page.screenshot(path=out / "campaign-board.png")
 
+    page.goto(running + "/candidates")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=out / "campaign-candidates.png")
+    page.goto(running + "/ambassadors?budget=5000&max_count=5")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # the chart finishes drawing
+    page.screenshot(path=out / "campaign-ambassadors.png", full_page=True)
+
+    page.goto(base + "/contracts/?status=signed")
+    page.locator("main table tbody tr a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=out / "contract.png", full_page=True)
+
     page.goto(base + "/campaigns/calendar?view=month")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=out / "campaign-calendar.png", full_page=True)
