@@ -3,6 +3,8 @@ hashtags) and the list's filters (a GET form: every value in the URL)."""
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -106,8 +108,11 @@ class CampaignForm(VersionedForm):
     target_gender_share = PercentField(_l("Minimum share of this gender (%)"))
     target_age_bands = MultiCheckboxField(_l("Age bands"))
     target_languages = LanguagesField(_l("Languages"))
-    target_interests = TextAreaField(_l("Interests"), validators=[Optional(), Length(max=2000)],
-                                     filters=[clean])
+    # A text field that tom-select turns into a searchable multi-choice (known interests
+    # offered, others typed); without JavaScript, interests separated by commas.
+    target_interests = StringField(_l("Interests"), validators=[Optional(), Length(max=2000)],
+                                   filters=[clean], render_kw={
+                                       **SEARCHABLE, "data-create": True, "maxlength": 2000})
     hashtags = _text(_l("Hashtags"), 3000, render_kw={"placeholder": "#Été2026, #MaisonX"})
     mentions = _text(_l("Mentions"), 3000, render_kw={"placeholder": "@maisonx"})
 
@@ -128,6 +133,8 @@ class CampaignForm(VersionedForm):
         self.target_platforms.choices = choices("platform", PLATFORMS)
         self.target_countries.choices = country_choices()[1:]
         self.target_languages.choices = language_choices(self.target_languages.data or ())
+        self.target_interests.render_kw = {**self.target_interests.render_kw,
+                                           "data-options": json.dumps(service.known_interests())}
         self.target_gender.choices = [("", _l("Any")), ("female", LABELS["gender"]["female"]),
                                       ("male", LABELS["gender"]["male"])]
         self.target_age_bands.choices = [(band, band) for band in AGE_BANDS]
@@ -208,6 +215,7 @@ class CampaignForm(VersionedForm):
         data["target_languages"] = service.split_codes(data["target_languages"])
         for name in ("hashtags", "mentions"):
             data[name] = ", ".join((data[name] or "").split())
+        data["target_interests"] = service.interests_text(data["target_interests"])
         for name in ("brand_id", "owner_id"):
             data[name] = str(data[name]) if data[name] is not None else ""
         for code, value in (campaign.kpi_targets or {}).items():

@@ -18,13 +18,15 @@ from typing import Any
 
 from babel import Locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.codes import SECTORS
+from app.collation import sort_key
 from app.core.errors import NotFound, ServiceError, check_version, save_versioned
 from app.extensions import db
 from app.forms import clean
 from app.i18n.labels import label
-from app.models import Brand, Campaign, User
+from app.models import AudienceShare, Brand, Campaign, User
 from app.models.base import utcnow
 from app.models.campaign import CAMPAIGN_STATUSES, CURRENCIES, KPI_UNITS, OBJECTIVES
 from app.models.influencer import AGE_BANDS, PLATFORMS
@@ -254,3 +256,24 @@ def delete_campaign(campaign: Campaign) -> None:
 def restore_campaign(campaign: Campaign) -> None:
     campaign.deleted_at = None
     db.session.commit()
+
+
+# The interests offered as a campaign's target: those met in the audiences, read from at
+# most this many audience rows (the vocabulary is small and its common words come first; a
+# full scan would read every share of every snapshot). Any other interest can be typed.
+INTEREST_SAMPLE = 20_000
+INTEREST_SEPARATORS = re.compile(r"\s*[,;\n]\s*")
+
+
+def known_interests() -> list[str]:
+    sample = (select(AudienceShare.key).where(AudienceShare.dimension == "interest")
+              .limit(INTEREST_SAMPLE).subquery())
+    keys = db.session.scalars(select(sample.c.key).distinct()).all()
+    return sorted(keys, key=sort_key)
+
+
+def interests_text(text: str | None) -> str:
+    """Interests typed with semicolons or one per line, given back separated by commas (the
+    form's one separator): "cuisine; voyage" → "cuisine, voyage"."""
+    return ", ".join(part for part in INTEREST_SEPARATORS.split(text or "") if part.strip())
+

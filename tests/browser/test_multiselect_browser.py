@@ -126,3 +126,22 @@ def test_the_influencer_country_is_searchable_too(member, page: Page):
     db.session.expire_all()
     assert db.session.scalar(select(Influencer.country).where(
         Influencer.display_name == "Manon Girard")) == "BE"
+
+
+def test_interests_offer_the_audiences_ones_and_take_new_ones(member, page: Page):
+    base, user = member
+    person = factories.make_influencer(accounts=[{"platform": "instagram", "handle": "a.b"}])
+    factories.add_snapshot(person.accounts[0], {"interest": {"cuisine": 0.5, "voyage": 0.3}})
+    log_in(page, base, user)
+    _start_campaign(page, base, "Saveurs d'automne")
+    interests = page.get_by_role("combobox", name="Interests")
+    _pick(page, interests, "cuis", "cuisine")
+    interests.fill("pâtisserie")
+    page.keyboard.press("Enter")  # not among the audiences' interests: typed in
+    expect(page.locator(".ts-control .item", has_text="pâtisserie")).to_have_count(1)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    db.session.expire_all()
+    stored = db.session.scalar(select(Campaign.target_interests).where(
+        Campaign.name == "Saveurs d'automne"))
+    assert stored == "cuisine,pâtisserie"

@@ -12,6 +12,7 @@ from app.campaigns import compliance, service
 from app.core.errors import Conflict, ServiceError
 from app.extensions import db as _db
 from app.models.campaign import CAMPAIGN_STATUSES, KPI_TARGETS
+from tests import factories
 from tests.factories import make_brand, make_campaign, make_influencer, make_participant
 
 
@@ -325,3 +326,12 @@ def test_flags_for_some_campaigns_still_add_up_the_whole_deal(pair):
     assert set(_db.session.scalars(compliance.campaigns_in_deals([alone.id]))) == set()
     (found,) = compliance.deals_needing_contract(campaign_id=second.id)
     assert (found.total_cents, found.campaign_ids) == (100_000, sorted([first.id, second.id]))
+
+
+def test_known_interests_come_from_the_audiences_and_text_keeps_one_separator(db):
+    person = factories.make_influencer(accounts=[{"platform": "instagram", "handle": "a.b"}])
+    factories.add_snapshot(person.accounts[0], {"interest": {"voyage": 0.5, "Écologie": 0.2},
+                                                "country": {"FR": 1.0}})
+    assert service.known_interests() == ["Écologie", "voyage"]  # French order, interests only
+    assert service.interests_text("cuisine; voyage\n home decor,") == (
+        "cuisine, voyage, home decor")

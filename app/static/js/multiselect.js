@@ -2,6 +2,8 @@
 // tom-select. The server renders a plain <select> (multiple or not) that posts without
 // JavaScript; this only enhances it, on load and after each htmx swap. The widget's own
 // words come from the select's data-no-results and data-remove-title (translated).
+// <input data-searchable data-create data-options='[..]'>: words separated by commas
+// (interests) become a multi-choice offering the known ones, any other typed in.
 (function () {
   "use strict";
   function escapeText(text) {
@@ -11,7 +13,8 @@
   }
 
   function settings(select) {
-    var multiple = select.multiple;
+    var typed = select.tagName === "INPUT";
+    var multiple = typed || select.multiple;
     var noResults = select.dataset.noResults || "No results";
     var options = {
       maxOptions: null,  // every country, not the first 50
@@ -24,6 +27,14 @@
         }
       }
     };
+    if (typed) {
+      options.create = select.hasAttribute("data-create");
+      options.persist = false;
+      options.delimiter = ",";
+      options.options = JSON.parse(select.dataset.options || "[]").map(function (word) {
+        return {value: word, text: word};
+      });
+    }
     if (multiple) {
       var remove = select.dataset.removeTitle || "Remove";
       options.plugins = { remove_button: { title: remove, html: function (data) {
@@ -43,8 +54,12 @@
 
   function enhance(root) {
     if (!window.TomSelect || !root.querySelectorAll) { return; }
-    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    root.querySelectorAll("select[data-searchable], input[data-searchable]").forEach(function (select) {
       if (select.tomselect) { return; }
+      if (select.tagName === "INPUT") {  // "cuisine, voyage": items without their spaces
+        select.value = select.value.split(",").map(function (word) { return word.trim(); })
+          .filter(Boolean).join(",");
+      }
       var widget = new window.TomSelect(select, settings(select));
       // The plain select stays in the form (it is what posts) but leaves the accessibility
       // tree: the widget's combobox carries the label now.
