@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
@@ -43,6 +44,7 @@ def main() -> None:
         page.wait_for_timeout(500)  # charts finish drawing
         page.screenshot(path=out / "profile.png", full_page=True)
         campaigns(page, args.base, out)
+        import_preview(page, args.base, out)
         page.goto(args.base + "/network/")
         page.wait_for_selector("#network-graph[data-ready]")
         page.screenshot(path=out / "network.png", full_page=True)
@@ -52,6 +54,28 @@ def main() -> None:
         phone_pages(phone, args.base, out)
         browser.close()
     print(f"screenshots written to {out}")
+
+
+# What a French team's Excel saves as "CSV (séparateur : point-virgule)": cp1252, French
+# headers, decimal commas, thousands with spaces.
+SAMPLE_CSV = (
+    "Nom;E-mail;Ville;Pays;Instagram;Abonnés Instagram;Taux d'engagement;Centres d'intérêt\r\n"
+    "Élodie Marchal;elodie@exemple.fr;Lyon;France;@elodie.cuisine;12 400;3,2 %;cuisine\r\n"
+    "Hugo Lefèvre;hugo@exemple.fr;Nantes;France;@hugo.voyage;58 300;2,1 %;voyage\r\n"
+    "Inès Benali;ines@exemple.fr;Bruxelles;Belgique;@ines.mode;7 900;5,4 %;mode\r\n"
+).encode("cp1252")
+
+
+def import_preview(page: Page, base: str, out: Path) -> None:
+    """The wizard's preview of a French Excel CSV: encoding, delimiter, columns mapped."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "influenceurs.csv"
+        path.write_bytes(SAMPLE_CSV)
+        page.goto(base + "/imports/new")
+        page.set_input_files("input[type=file]", str(path))
+        page.locator("main form [type=submit]").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=out / "import-preview.png", full_page=True)
 
 
 def log_in(page: Page, args) -> None:
