@@ -167,8 +167,10 @@ def with_priors(fit: Fit, priors: Mapping[str, float] | None) -> Fit:
     every = [*fit.factors.values(), *used.values()]
     if not every:  # no targeted dimension: everyone fits
         return Fit(value=1.0)
-    value = min(1.0, max(0.0, _geometric_mean(every)))
     joint = min(1.0, max(0.0, math.prod(every)))
+    # A geometric mean of shares is never below their product; exp(log) rounding can put it
+    # an ulp below for one tiny share (1.7e-279), so the product bounds it.
+    value = min(1.0, max(joint, _geometric_mean(every)))
     return Fit(value=value, factors=dict(fit.factors), unknown=fit.unknown, priors=used,
                joint=joint)
 
