@@ -78,7 +78,12 @@ def authenticate(email: str, password: str, ip: str | None) -> User | None:
     if not verify_password(user.password_hash, password) or not user.active:
         log.warning("failed login for %s from %s", user.email, ip)
         return None
-    user.last_login_at = utcnow()
+    # A plain UPDATE, not a versioned save: the same person logging in on two devices at
+    # the same moment both get in (the row's version check answered the second with 409),
+    # and an administrator editing the account is not refused because its owner logged in.
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(last_login_at=utcnow())
+                       .execution_options(synchronize_session=False))
     db.session.commit()
     log.info("login %s from %s", user.email, ip)
     return user

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import User
-from tests.factories import make_user
-from tests.race import logged_in, served, together
+from tests.factories import PASSWORD, make_user
+from tests.race import Session, logged_in, served, together
 
 pytestmark = pytest.mark.slow
 
@@ -44,3 +44,20 @@ def test_the_last_two_admins_removing_each_other_leave_one(app, db):
             # 403: the other was faster, and this one is no longer an administrator.
             assert all(a[0] in (302, 403) for a in answers), [a[:2] for a in answers]
             assert _admins() == 1, moves
+
+
+def test_one_person_logging_in_on_several_devices_at_once_gets_in_everywhere(app, db):
+    """The login used to save the account as a versioned record: the second of two
+    simultaneous logins lost the version check and was answered 409, not logged in."""
+    user = make_user("member")
+    version = user.version
+    with served(app) as base:
+        for _ in range(3):
+            sessions = [Session(base) for _ in range(4)]
+            answers = together([lambda s=s: s.request(
+                "/login", {"email": user.email, "password": PASSWORD}) for s in sessions])
+            assert [a[0] for a in answers] == [302] * 4, [a[:2] for a in answers]
+            assert all(s.request("/influencers/")[0] == 200 for s in sessions)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).last_login_at is not None
+    assert db.session.get(User, user.id).version == version  # an edit form stays current
