@@ -26,13 +26,43 @@ def _database_url(tmp_path_factory) -> str:
     if url:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _worker_database(url, worker) if worker else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'relais-test.sqlite3'}"
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker empties its database after every test: on PostgreSQL
+    each gets its own, `<database>_<worker>` on the same server, made afresh."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin_dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin_dsn = parsed.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url = _database_url(tmp_path_factory)
+    yield url
+    if url.startswith("postgresql") and os.environ.get("PYTEST_XDIST_WORKER"):
+        _drop_database(url)  # the app fixture (and its engine) has ended before this
 
 
 class IsolatedClient(FlaskClient):
