@@ -18,6 +18,7 @@ from app import create_app  # noqa: E402 - after the jobs setting above
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.extensions import limiter
+from app.influencers import list_filters
 from tests import factories, smtp_sink
 
 
@@ -121,6 +122,7 @@ def db(app):
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - our own table names
     limiter.reset()
+    list_filters.KEPT_CHOICES.clear()  # derived from the data just emptied
     ctx.pop()
 
 

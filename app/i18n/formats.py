@@ -19,6 +19,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from app.extensions import babel
+from app.i18n import current
 
 
 def select_locale() -> str:
@@ -72,7 +73,7 @@ def _grouped(value: float | int, digits: int, optional: bool = False) -> str:
 def number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
-    locale = str(get_locale())
+    locale = current.code()
     if _plain(value):
         return _grouped(value, digits).translate(_symbols(locale)[0])
     fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
@@ -85,7 +86,7 @@ def percent(value: float | None, digits: int = 1) -> str:
         return "—"
     # The locale's own pattern (French puts a no-break space before %), at most `digits`
     # decimals and no trailing zeros.
-    locale = str(get_locale())
+    locale = current.code()
     if not _plain(value):
         return babel_percent(round(value, digits + 2), locale=locale,
                              decimal_quantization=False)
@@ -99,7 +100,7 @@ def compact(value: float | int | None) -> str:
     """Follower counts the way community managers say them: 12,4 k / 1,2 M."""
     if value is None:
         return "—"
-    locale = str(get_locale())
+    locale = current.code()
     for threshold, suffix in ((1_000_000_000, "Md" if locale == "fr" else "B"),
                               (1_000_000, "M"), (1_000, "k")):
         if abs(value) >= threshold:
@@ -155,6 +156,6 @@ def init_i18n(app: Flask) -> None:
     from app.security import safe_http_url
 
     app.jinja_env.globals.update(
-        current_locale=lambda: str(get_locale()), label=label, role_label=role_label,
+        current_locale=current.code, label=label, role_label=role_label,
         safe_url=safe_http_url, colon=colon,
     )

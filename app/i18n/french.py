@@ -18,10 +18,12 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, g
-from flask_babel import Domain, get_locale
+from flask import Flask
+from flask_babel import Domain
 from jinja2 import pass_context
 from markupsafe import Markup
+
+from app.i18n import current
 
 _ELIDED = {"de": "d'", "que": "qu'", "ne": "n'", "le": "l'", "la": "l'", "jusque": "jusqu'",
            "lorsque": "lorsqu'", "puisque": "puisqu'"}
@@ -58,14 +60,15 @@ class ElidingDomain(Domain):
     Flask-Babel looks the domain, the locale and the catalogue up again for each."""
 
     def get_translations(self):
-        if not g:  # outside an application context: Flask-Babel's null catalogue
+        # A new locale object after flask_babel.refresh() or force_locale.
+        real, locale = current.context()
+        if real is None:  # outside an application context: Flask-Babel's null catalogue
             return super().get_translations()
-        locale = get_locale()  # a new object after flask_babel.refresh() or force_locale
-        kept = g.get("relais_catalogue")
+        kept = vars(real).get("relais_catalogue")
         if kept is not None and kept[0] is locale:
             return kept[1]
         translations = super().get_translations()
-        g.relais_catalogue = (locale, translations)
+        real.relais_catalogue = (locale, translations)
         return translations
 
     def gettext(self, string, **variables):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+from app.i18n import current
 
 # French states agree with their record, hence a context per record: « Campagne active »,
 # « Opération publiée » (the context must be a literal for the catalogue's extraction).
@@ -280,7 +282,7 @@ def _translated(group: str, locale: str) -> dict[str, str]:
 def label(group: str, code: str | None) -> str:
     if code is None or code == "":
         return "—"
-    return _translated(group, str(get_locale())).get(code, code)
+    return _translated(group, current.code()).get(code, code)
 
 
 def choices(group: str, codes: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:

@@ -30,8 +30,18 @@ def as_int(value: Any) -> int | None:
 
 def latest_run_id() -> int | None:
     """The run the list shows (as app.scoring.rescoring.latest_run, without loading it)."""
-    return db.session.scalar(select(ScoringRun.id).where(ScoringRun.status == "done")
-                             .order_by(ScoringRun.id.desc()).limit(1))
+    found = latest_run_key()
+    return found[0] if found else None
+
+
+def latest_run_key() -> tuple[int, Any] | None:
+    """(id, finish time) of the run the list shows: what tells it apart from any other run
+    that had or will have its id (SQLite may give a deleted row's id again; a restored
+    backup holds other runs)."""
+    found = db.session.execute(
+        select(ScoringRun.id, ScoringRun.finished_at).where(ScoringRun.status == "done")
+        .order_by(ScoringRun.id.desc()).limit(1)).first()
+    return (found[0], found[1]) if found else None
 
 
 def community_name(number: int, label: str | None) -> str:

@@ -130,13 +130,14 @@ class FilterForm(FlaskForm):
 
     def __init__(self, *args, owners: list[tuple[int, str]] = (),
                  communities: list[tuple[str, str]] | None = None, **kwargs) -> None:
-        """`communities`: the latest run's (number, name) choices; None when no run yet."""
+        """`communities`: the latest run's (number, name) choices, told apart
+        (distinct_communities); None when no run yet."""
         super().__init__(*args, **kwargs)
         self.scored = communities is not None
         # Labels come from the user's language, so choices are filled per request (and
         # WTForms 3.3 wants tuple choices assigned, not declared).
         fixed = _fixed_choices(str(get_locale()))
-        self.community.choices = fixed["any"] + distinct_communities(communities or [])
+        self.community.choices = fixed["any"] + list(communities or [])
         if not self.scored:
             for field in (self.community, self.score_min):
                 field.render_kw = {**(field.render_kw or {}), "disabled": True}

@@ -368,4 +368,7 @@ VIEW_MODULES = (gdpr_routes, list_routes, saved_view_routes)
 
 
 def register(app: Flask) -> None:
+    from app import field_html
+
     app.register_blueprint(bp)
+    app.add_template_global(field_html.field, "python_field")  # the list's filter form

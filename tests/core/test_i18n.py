@@ -61,3 +61,25 @@ def test_a_label_colon_follows_french_typography(app):
         assert render_template_string("{{ _('Mode') }}{{ colon() }} x") == "Mode\u00a0: x"
     with app.test_request_context(), force_locale("en"):
         assert colon() == ":"
+
+
+def test_the_quick_locale_is_flask_babels_through_force_locale_and_refresh(app):
+    """app/i18n/current.py reads the locale Flask-Babel keeps for the context with one
+    lookup: it must be Flask-Babel's at every moment, the gettext catalogue and the
+    formatters with it."""
+    from flask_babel import get_locale, gettext, refresh
+
+    from app.i18n import current
+
+    assert current.context() == (None, None)  # outside any context, as Flask-Babel
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert current.context()[1] is get_locale() and current.code() == "en"
+        assert gettext("Search") == "Search" and number(12400) == "12,400"
+        with force_locale("fr"):
+            assert current.context()[1] is get_locale() and current.code() == "fr"
+            assert gettext("Search") == "Rechercher" and number(12400) == f"12{NNBSP}400"
+        assert current.code() == "en" and gettext("Search") == "Search"
+        refresh()
+        assert current.code() == "en" and current.context()[1] is get_locale()
+    with app.app_context():  # a job or a CLI command: the default locale
+        assert current.code() == str(get_locale())
