@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.core import search_index
 from app.core.bulk import vacuum
-from app.core.sqlite import FOREIGN_KEYS_OFF
+from app.core.sqlite import FOREIGN_KEYS_OFF, lean
 from app.models import Influencer
 
 log = logging.getLogger("relais.imports")
@@ -114,6 +114,7 @@ class BulkLoad:
         # a transaction; the connection turns them back on when it returns to the pool
         # (app/__init__.py), after the commit or the rollback.
         pooled = session.connection().connection
+        lean(pooled)  # its pages are not kept in this process's memory
         if not pooled.dbapi_connection.in_transaction:
             pooled.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
             pooled.info[FOREIGN_KEYS_OFF] = True

@@ -58,3 +58,22 @@ def test_a_returned_connection_is_optimised_once_an_hour(on_sqlite, monkeypatch)
     with _db.engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     assert len(calls) == 1
+
+
+def _cache_and_map(conn) -> tuple[int, int]:
+    return (conn.exec_driver_sql("PRAGMA cache_size").scalar(),
+            conn.exec_driver_sql("PRAGMA mmap_size").scalar())
+
+
+def test_pages_are_served_with_a_big_cache_and_a_bulk_load_with_the_defaults(on_sqlite):
+    """A connection serving pages has 32 MB of page cache and a 256 MB memory map; a bulk
+    load's has SQLite's defaults (its pages would count in the importer's memory) until it
+    returns to the pool, when it serves pages again."""
+    with _db.engine.connect() as conn:
+        assert _cache_and_map(conn) == (-32000, 268435456)
+        sqlite_settings.lean(conn.connection)
+        assert _cache_and_map(conn) == (-2000, 0)
+        raw = conn.connection.dbapi_connection
+    # Back in the pool (checked in): the same connection serves pages again.
+    assert (raw.execute("PRAGMA cache_size").fetchone()[0],
+            raw.execute("PRAGMA mmap_size").fetchone()[0]) == (-32000, 268435456)
