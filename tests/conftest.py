@@ -240,6 +240,10 @@ def count_page_statements(count_statements):
     url)`."""
 
     def count(client, url: str) -> int:
+        # Counted cold: the community choices a process keeps per scoring run
+        # (list_filters.KEPT_CHOICES) are read again, as on the first page after a rescore.
+        list_filters.KEPT_CHOICES.clear()
+
         def fetch() -> None:
             response = client.get(url)
             assert response.status_code == 200

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 
+from app.core import driver_sql
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.models import User
@@ -171,9 +172,11 @@ def team(with_active: bool = False) -> list[tuple]:
     """Every user (owners may have left the team since), for the owner filter and column:
     (id, name), or (id, name, active) `with_active` (the list page's one query for both its
     filter and its bulk action, which offers the active ones)."""
-    columns = (User.id, User.name, User.active) if with_active else (User.id, User.name)
-    return [tuple(row) for row in db.session.execute(
-        select(*columns).order_by(User.sort_name, User.id))]
+    rows = driver_sql.fetch(  # every list page's: sent as written (app/core/driver_sql.py)
+        'SELECT id, name, active FROM "user" ORDER BY sort_name, id')
+    if with_active:
+        return [(ident, name, bool(active)) for ident, name, active in rows]
+    return [(ident, name) for ident, name, _active in rows]
 
 
 def active_team() -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.core import driver_sql
 from app.extensions import db
 from app.i18n.formats import number as number_format
-from app.models import Community, InfluencerScore, ScoringRun
+from app.models import Community, InfluencerScore
 
 # Louvain leaves every isolated person in a community of their own: the filter offers the
 # biggest ones (plus the one asked for), not tens of thousands of singletons.
@@ -35,13 +35,13 @@ def latest_run_id() -> int | None:
 
 
 def latest_run_key() -> tuple[int, Any] | None:
-    """(id, finish time) of the run the list shows: what tells it apart from any other run
-    that had or will have its id (SQLite may give a deleted row's id again; a restored
-    backup holds other runs)."""
-    found = db.session.execute(
-        select(ScoringRun.id, ScoringRun.finished_at).where(ScoringRun.status == "done")
-        .order_by(ScoringRun.id.desc()).limit(1)).first()
-    return (found[0], found[1]) if found else None
+    """(id, finish time as the driver reads it) of the run the list shows: what tells it
+    apart from any other run that had or will have its id (SQLite may give a deleted row's
+    id again; a restored backup holds other runs). Every list page's: sent as written."""
+    found = driver_sql.fetch(
+        "SELECT id, finished_at FROM scoring_run WHERE status = {p} ORDER BY id DESC LIMIT 1",
+        "done")
+    return found[0] if found else None
 
 
 def community_name(number: int, label: str | None) -> str:

@@ -26,12 +26,13 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from app.collation import sort_key
+from app.core import driver_sql
 from app.core.pagination import Page, paginate, parse_page
 from app.extensions import db
 from app.influencers import list_rows, matches
 from app.influencers.latest_run import as_int, latest_run_id
 from app.influencers.platform_figures import platform_account
-from app.models import Influencer, InfluencerScore, SocialAccount, Tag, User
+from app.models import Influencer, InfluencerScore, SocialAccount, User
 from app.models.influencer import AGE_COLUMNS, influencer_tag
 
 PER_PAGE = (25, 50, 100)
@@ -70,7 +71,8 @@ SORT_LABELS = {
 
 def tag_names() -> list[str]:
     """In French order; tags are few, so sorted here rather than by a stored key."""
-    return sorted(db.session.scalars(select(Tag.name)), key=lambda name: (sort_key(name), name))
+    names = [name for (name,) in driver_sql.fetch("SELECT name FROM tag")]  # every page's
+    return sorted(names, key=lambda name: (sort_key(name), name))
 
 
 def _tagged(tag_ids: list[int]):

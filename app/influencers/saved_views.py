@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.collation import sort_key
+from app.core import driver_sql
 from app.core.errors import NotAllowed, NotFound, ServiceError
 from app.extensions import db
 from app.models import SavedView, User
@@ -65,14 +66,14 @@ def clean_name(name: str | None) -> str:
 
 def sidebar(user_id: int) -> tuple[list[Entry], list[Entry]]:
     """The user's views, then the views others shared: one query, names in French order."""
-    rows = db.session.execute(
-        select(SavedView.id, SavedView.name, SavedView.query, SavedView.shared,
-               SavedView.owner_id, User.name.label("owner"))
-        .join(User, User.id == SavedView.owner_id)
-        .where(or_(SavedView.owner_id == user_id, SavedView.shared.is_(True)))
-        .order_by(SavedView.id).limit(SIDEBAR_MAX)).all()
-    entries = sorted((Entry(r.id, r.name, r.query, r.shared, r.owner_id == user_id, r.owner)
-                      for r in rows), key=lambda e: (sort_key(e.name), e.id))
+    rows = driver_sql.fetch(  # every list page's: sent as written (app/core/driver_sql.py)
+        'SELECT saved.id, saved.name, saved."query", saved.shared, saved.owner_id, person.name '
+        'FROM saved_view AS saved JOIN "user" AS person ON person.id = saved.owner_id '
+        "WHERE saved.owner_id = {p} OR saved.shared = {p} ORDER BY saved.id LIMIT {p}",
+        user_id, True, SIDEBAR_MAX)
+    entries = sorted((Entry(ident, name, query, bool(shared), owner_id == user_id, owner)
+                      for ident, name, query, shared, owner_id, owner in rows),
+                     key=lambda e: (sort_key(e.name), e.id))
     return [e for e in entries if e.mine], [e for e in entries if not e.mine]
 
 
