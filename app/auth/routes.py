@@ -35,7 +35,21 @@ FORGOT_LIMIT_ADDRESS = "3 per 15 minutes"
 
 
 def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return _login_key(request.form.get("email") or "")
+
+
+def _login_key(email: str) -> str:
+    return "login-account:" + email.strip().lower()[:254]
+
+
+def _forget_failed_logins(email: str) -> None:
+    """A password just set through a link: the account's failed logins are forgotten, or
+    someone locked out by them would be refused with the new password for minutes."""
+    for limits in limiter.limit_manager.resolve_limits(current_app, "auth.login", "auth"):
+        for limit in limits:
+            if limit.key_func is _account_key:
+                limiter.limiter.clear(limit.limit, _login_key(email),
+                                      limit.scope_for("auth.login", "POST"))
 
 
 def _ip_limit() -> str:
@@ -118,12 +132,13 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            password_reset.consume(token, form.new.data)
+            user = password_reset.consume(token, form.new.data)
         except password_reset.LinkRefused:
             return _refused()
         except ServiceError as error:
             form.new.errors.append(str(error))
         else:
+            _forget_failed_logins(user.email)
             logout_user()  # whoever was logged in here, the new password is to be used
             session.clear()
             flash(_("Your password is changed: log in with it."), "success")

@@ -5,9 +5,13 @@ a pooled connection at most once an hour, and when it closes)."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
@@ -32,6 +36,7 @@ SERVING_PRAGMAS = ("PRAGMA cache_size=-32000", "PRAGMA mmap_size=268435456")
 # defaults until the connection returns to the pool.
 LEAN_PRAGMAS = ("PRAGMA cache_size=-2000", "PRAGMA mmap_size=0")
 LEAN = "relais_lean"  # connection-record flag: LEAN_PRAGMAS apply (a bulk load)
+_LEAN_WORK = contextvars.ContextVar("relais_sqlite_lean_work", default=False)
 log = logging.getLogger(__name__)
 
 
@@ -56,6 +61,21 @@ def lean(pooled) -> None:
     pooled.info[LEAN] = True
 
 
+def lean_while(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`func` (an import) runs with every connection it checks out on LEAN_PRAGMAS: the
+    pages read before and after its bulk load (lookups, VACUUM) would otherwise be mapped
+    into this process too."""
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        token = _LEAN_WORK.set(True)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _LEAN_WORK.reset(token)
+
+    return wrapped
+
+
 def configure_sqlite(app: Flask) -> None:
     """WAL, a busy timeout and enforced foreign keys on every SQLite connection; PRAGMA
     optimize when a pooled connection is returned an hour after its last one, and when it
@@ -77,6 +97,13 @@ def configure_sqlite(app: Flask) -> None:
             cursor.execute(pragma)
         cursor.close()
         record.info[OPTIMIZED_AT] = time.monotonic()  # fresh: the first optimize in an hour
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        if _LEAN_WORK.get() and not record.info.get(LEAN):
+            for pragma in LEAN_PRAGMAS:
+                dbapi_connection.execute(pragma)
+            record.info[LEAN] = True
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record):

@@ -4,8 +4,7 @@ No Flask request needed: the CLI and the background job call the same functions.
 is copied under the instance folder (named by the import id, never by the user's name),
 then streamed batch by batch through the import's parsing (app/imports/parsing) and
 written by app.imports.writer. Each batch is committed whole: a rejected row never stops
-the import and never half-writes.
-"""
+the import and never half-writes."""
 
 from __future__ import annotations
 
@@ -26,6 +25,7 @@ from sqlalchemy import delete, select, update
 from app.core import jobs_lease
 from app.core.csv_output import BOM, drain, neutralise_formula
 from app.core.errors import ServiceError
+from app.core.sqlite import lean_while
 from app.extensions import db
 from app.imports import lifecycle, workbooks
 from app.imports.bulk_load import BulkLoad, worth_it
@@ -181,6 +181,7 @@ def result(imp: Import) -> dict[str, Any]:
         for line, column, value, reason in problems]}
 
 
+@lean_while  # SQLite: the file's pages are not mapped into this process (300 MB bar)
 def run(imp: Import, dry_run: bool, progress: Callable[[int], None] | None = None
         ) -> dict[str, Any]:
     """Dry run (counts and problems only) or real import; → the CLI's JSON shape."""

@@ -319,3 +319,22 @@ def test_a_user_deleted_meanwhile_leaves_no_link(app, db):
     _db.session.delete(_db.session.get(User, user.id))
     _db.session.commit()
     assert password_reset.find_valid(token) is None
+
+
+def test_a_reset_through_a_link_lifts_the_accounts_lockout(app, client, db, monkeypatch):
+    """Locked out by failed logins, the person resets their password through a link: they
+    log in with it at once, not once the lockout has run out. Other accounts' counters
+    and the per-IP limit are left as they were."""
+    monkeypatch.setitem(app.config, "RELAIS_LOGIN_LIMIT_ACCOUNT", "3 per minute")
+    user, other = make_user("member"), make_user("member")
+    for person in (user, other):
+        codes = [client.post("/login", data={"email": person.email, "password": "wrong"})
+                 .status_code for _ in range(4)]
+        assert codes == [401, 401, 401, 429]
+    _link, token = _issue(user)
+    response = client.post(f"/reset/{token}", data={"new": NEW, "confirm": NEW})
+    assert response.status_code == 302
+    login = client.post("/login", data={"email": user.email.upper(), "password": NEW})
+    assert login.status_code == 302
+    assert app.test_client().post(
+        "/login", data={"email": other.email, "password": PASSWORD}).status_code == 429

@@ -77,3 +77,20 @@ def test_pages_are_served_with_a_big_cache_and_a_bulk_load_with_the_defaults(on_
     # Back in the pool (checked in): the same connection serves pages again.
     assert (raw.execute("PRAGMA cache_size").fetchone()[0],
             raw.execute("PRAGMA mmap_size").fetchone()[0]) == (-32000, 268435456)
+
+
+def test_an_import_checks_its_connections_out_lean(on_sqlite):
+    """Every connection an import checks out (before, during and after its bulk load) is on
+    SQLite's defaults; once it is over, connections serve pages again."""
+    seen = []
+
+    @sqlite_settings.lean_while
+    def work():
+        for _ in range(2):
+            with _db.engine.connect() as conn:
+                seen.append(_cache_and_map(conn))
+
+    work()
+    assert seen == [(-2000, 0), (-2000, 0)]
+    with _db.engine.connect() as conn:
+        assert _cache_and_map(conn) == (-32000, 268435456)
