@@ -69,8 +69,9 @@ _SHARE_COLUMNS = ("snapshot_id", "influencer_id", "dimension", "key", "share", "
                   "is_latest")
 # SQLite's page cache while importing (the default is 2 MB): the growing indexes stay in
 # memory. It also bounds the sorter that builds a bulk load's indexes: 32 MB imported 100 000
-# rows as fast as 64 MB did, and keeps a 1M-row import under its 300 MB bar (bench/import.py).
-CACHE_KIB = -32768
+# rows as fast as 64 MB did; on 2026-12-07 a 1M-row import peaked at 301-303 MB with 32 MB
+# (the same code as at 291 MB before), at 294 MB with 24 MB (bar 300 MB, bench/import.py).
+CACHE_KIB = -24576
 _BY_SHARE = itemgetter(1)
 
 
