@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Interaction
 from tests import factories
+from tests.browser import layout
 from tests.browser.test_influencer_journey import log_in
 from tests.browser.test_multiselect_browser import serious_axe_violations
 
@@ -62,7 +63,7 @@ def test_follow_ups_done_and_snoozed_in_place(app, live_server, monkeypatch, pag
     db.session.expire_all()
     assert db.session.get(Interaction, calls[0].id).follow_up_done is True
     assert db.session.get(Interaction, calls[1].id).follow_up_on == today + timedelta(days=3)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert layout.sideways(page) <= 0
     found = _mine(serious_axe_violations(page, live_server))
     assert found == [], "\n".join(found)
 
@@ -74,7 +75,7 @@ def test_the_checklist_of_an_empty_install(live_server, page: Page):
     card = page.locator(".first-steps")
     expect(card.get_by_role("heading", name="Getting started")).to_be_visible()
     expect(card.get_by_role("listitem")).to_have_count(4)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert layout.sideways(page) <= 0
     found = _mine(serious_axe_violations(page, live_server))
     assert found == [], "\n".join(found)
     card.get_by_role("link", name="Add a brand").click()

@@ -35,6 +35,7 @@ from playwright.sync_api import Page as BrowserPage
 
 from tests import factories
 from tests.browser import pages
+from tests.browser.layout import SETTLE_JS
 from tests.browser.pages import AXE_WIDTHS, LANGS, WIDTHS, WalkedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(
@@ -46,8 +47,8 @@ HEIGHTS = {390: 844, 768: 1024, 1366: 768, 1920: 1080}
 CONTEXT_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 KEPT_IMPACTS = ("critical", "serious")
 
-# Two animation frames: what a resize observer (charts, the graph) redraws has been drawn.
-SETTLE_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# SETTLE_JS: two animation frames: what a resize observer (charts, the graph) redraws has
+# been drawn.
 
 # The page's sideways scroll, and what sticks out: the outermost elements whose right edge
 # passes the viewport outside any scroller (overflow other than visible), widest first,

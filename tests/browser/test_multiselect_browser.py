@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Campaign, Influencer
 from tests import factories
+from tests.browser import layout
 from tests.browser.test_influencer_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -76,7 +77,7 @@ def test_type_pick_two_and_save(member, page: Page):
         "button", name="Remove").click()
     expect(chosen).to_have_count(2)
     # On a phone the widget and its chips stay inside the screen.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert layout.sideways(page) <= 0
     page.keyboard.press("Escape")
     found = [v for v in serious_axe_violations(page, base) if "target_countries" in v]
     assert found == [], "\n".join(found)

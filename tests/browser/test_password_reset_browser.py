@@ -11,13 +11,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser import layout
 
 pytestmark = pytest.mark.browser
 NEW = "a brand new sentence to remember"
 
 
 def _no_sideways_scroll(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert layout.sideways(page) <= 0
 
 
 def _link_in_the_mail(sink, email: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser import layout
 from tests.browser.test_influencer_journey import log_in
 
 pytestmark = pytest.mark.browser
@@ -69,7 +70,7 @@ def test_a_shared_view_opens_the_same_rows_for_a_colleague(page: Page, browser, 
             "Engagés par audience")
         assert row_names(colleague) == expected
         expect(views).to_contain_text("Camille Membre")
-        assert colleague.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert layout.sideways(colleague) <= 0
         # a viewer may save a personal view, not share it
         expect(views.get_by_label("Share with the team")).to_have_count(0)
     finally:
