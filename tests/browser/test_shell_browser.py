@@ -162,15 +162,28 @@ def test_calendar_on_a_phone_offers_the_agenda(page: Page, live_server, db):
     expect(agenda_link).to_have_attribute("aria-current", "page")
     expect(agenda.locator(".chip")).to_have_count(2)
     assert page.evaluate(SIDEWAYS) <= 0
+    # The filters are folded away above it, one tap from their fields; a filter in use
+    # keeps them open.
+    filters = page.locator("details.calendar-filters")
+    expect(filters).not_to_have_attribute("open", "")
+    expect(page.get_by_label("Brand")).to_be_hidden()
+    assert page.evaluate("document.querySelector('.agenda').getBoundingClientRect().top") < 844
+    filters.locator("summary").click()
+    expect(page.get_by_label("Brand")).to_be_visible()
+    page.goto(live_server + f"/campaigns/calendar?campaign={campaign.id}")
+    expect(page.get_by_label("Brand")).to_be_visible()
     # The month grid is still offered: it scrolls inside its card, never the page.
     page.get_by_role("link", name="Month", exact=True).click()
     expect(page.locator("table.cal-month")).to_be_visible()
     expect(agenda).to_have_count(0)
     assert page.evaluate(SIDEWAYS) <= 0
-    # On a laptop the month grid is the default, and the agenda one click away.
+    # On a laptop the month grid is the default, and the agenda one click away; the
+    # filters are open, without a fold.
     page.set_viewport_size(LAPTOP)
     page.goto(live_server + "/campaigns/calendar")
     expect(page.locator("table.cal-month")).to_be_visible()
+    expect(page.get_by_label("Brand")).to_be_visible()
+    expect(page.locator("details.calendar-filters > summary")).to_be_hidden()
     expect(agenda).to_be_hidden()
     expect(page.get_by_role("link", name="Month", exact=True)).to_have_attribute(
         "aria-current", "page")

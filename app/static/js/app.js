@@ -109,5 +109,12 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // Sections marked data-phone-folded (the calendar's filters) start folded on a phone.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    document.querySelectorAll("details[data-phone-folded][open]").forEach(function (details) {
+      details.open = false;
+    });
+  });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();
