@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests import factories
+from tests.browser import layout
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,6 @@ LAPTOP = {"width": 1366, "height": 800}
 
 NAV_TOPS = """() => Array.from(document.querySelectorAll('#main-nav > ul > li'))
     .map(item => Math.round(item.getBoundingClientRect().top))"""
-SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 # Every visible control of the header and the page, with its height when under 44 px.
 TOO_SMALL = """() => Array.from(document.querySelectorAll(
       'header a, header button, header summary, main a.button, main button, main select, '
@@ -53,7 +53,7 @@ def test_nav_is_one_row_at_1366(page: Page, live_server, db, locale):
     assert len(tops) >= 9 and len(set(tops)) == 1, tops
     header = page.locator(".topbar").bounding_box()
     assert header["height"] < 80, header  # one row: nothing wrapped under the logo
-    assert page.evaluate(SIDEWAYS) <= 0
+    assert layout.sideways(page) <= 0
     nav = page.locator("#main-nav").bounding_box()
     account = page.locator(".account-area").bounding_box()
     last = page.locator("#main-nav > ul > li").last.bounding_box()
@@ -88,7 +88,7 @@ def test_nav_is_one_row_at_1366(page: Page, live_server, db, locale):
         last = page.locator("#main-nav > ul > li").last.bounding_box()
         assert len(set(tops)) == 1 and last["x"] + last["width"] <= width, (width, tops, last)
         expect(page.get_by_role("button", name="Menu")).to_be_hidden()
-        assert page.evaluate(SIDEWAYS) <= 0
+        assert layout.sideways(page) <= 0
     page.set_viewport_size({"width": 899, "height": 800})
     expect(page.get_by_role("button", name="Menu")).to_be_visible()
 
@@ -113,7 +113,7 @@ def test_menu_button_opens_the_nav_by_keyboard(page: Page, live_server, db, size
     expect(button).to_be_focused()
     # The account area and the open nav stay inside the screen.
     button.click()
-    assert page.evaluate(SIDEWAYS) <= 0
+    assert layout.sideways(page) <= 0
     for part in (".account-area", ".brand", "[data-menu-button]"):
         box = page.locator(part).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (part, box)
@@ -161,7 +161,7 @@ def test_calendar_on_a_phone_offers_the_agenda(page: Page, live_server, db):
     agenda_link = page.get_by_role("link", name="Agenda", exact=True)
     expect(agenda_link).to_have_attribute("aria-current", "page")
     expect(agenda.locator(".chip")).to_have_count(2)
-    assert page.evaluate(SIDEWAYS) <= 0
+    assert layout.sideways(page) <= 0
     # The filters are folded away above it, one tap from their fields; a filter in use
     # keeps them open.
     filters = page.locator("details.calendar-filters")
@@ -176,7 +176,7 @@ def test_calendar_on_a_phone_offers_the_agenda(page: Page, live_server, db):
     page.get_by_role("link", name="Month", exact=True).click()
     expect(page.locator("table.cal-month")).to_be_visible()
     expect(agenda).to_have_count(0)
-    assert page.evaluate(SIDEWAYS) <= 0
+    assert layout.sideways(page) <= 0
     # On a laptop the month grid is the default, and the agenda one click away; the
     # filters are open, without a fold.
     page.set_viewport_size(LAPTOP)
