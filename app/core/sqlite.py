@@ -56,9 +56,13 @@ def optimize(dbapi_connection) -> None:
 def lean(pooled) -> None:
     """SQLite's default cache and no memory map on this pooled connection (a bulk load's)
     until it returns to the pool."""
+    _lean(pooled.dbapi_connection, pooled.info)
+
+
+def _lean(dbapi_connection, info: dict) -> None:
     for pragma in LEAN_PRAGMAS:
-        pooled.dbapi_connection.execute(pragma)
-    pooled.info[LEAN] = True
+        dbapi_connection.execute(pragma)
+    info[LEAN] = True  # the checkin puts SERVING_PRAGMAS back
 
 
 def lean_while(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,9 +105,7 @@ def configure_sqlite(app: Flask) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, record, _proxy):
         if _LEAN_WORK.get() and not record.info.get(LEAN):
-            for pragma in LEAN_PRAGMAS:
-                dbapi_connection.execute(pragma)
-            record.info[LEAN] = True
+            _lean(dbapi_connection, record.info)
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record):

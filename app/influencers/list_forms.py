@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import HiddenInput
 
 from app.forms import CachedSelect, FastTextInput, TypedNumberField, parse_number
+from app.i18n import current
 from app.i18n.labels import choices
 from app.influencers.forms import CountField, PercentField
 from app.influencers.query import PER_PAGE, SORT_LABELS
@@ -136,7 +137,7 @@ class FilterForm(FlaskForm):
         self.scored = communities is not None
         # Labels come from the user's language, so choices are filled per request (and
         # WTForms 3.3 wants tuple choices assigned, not declared).
-        fixed = _fixed_choices(str(get_locale()))
+        fixed = _fixed_choices(current.code())
         self.community.choices = fixed["any"] + list(communities or [])
         if not self.scored:
             for field in (self.community, self.score_min):
@@ -192,7 +193,7 @@ class BulkForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.owner.choices = [("", "—"), ("none", str(_l("Nobody")))] + [
             (str(uid), name) for uid, name in owners]
-        self.status.choices = [("", "—")] + _fixed_choices(str(get_locale()))["status"][1:]
+        self.status.choices = [("", "—")] + _fixed_choices(current.code())["status"][1:]
         self.action.choices = [("tag", "tag"), ("owner", "owner"), ("status", "status")]
 
     def validate(self, extra_validators=None) -> bool:

@@ -38,20 +38,15 @@ def test_one_entry_per_community(app):
     assert choices == [("7", "musée · running · 21 personnes")]
 
 
-def test_the_list_page_shows_each_community_once(db, viewer_client):
-    run = ScoringRun(status="done", finished_at=utcnow())
+def _done_run(db, *communities: tuple[int, str, int], ident: int | None = None) -> ScoringRun:
+    """A finished scoring run with these (number, label, size) communities."""
+    run = ScoringRun(id=ident, status="done", finished_at=utcnow())
     db.session.add(run)
     db.session.flush()
-    for number, label, size in ((1, "musée · running", 21), (2, "musée · running", 15),
-                                (3, "cuisine", 9)):
+    for number, label, size in communities:
         db.session.add(Community(run_id=run.id, number=number, label=label, size=size))
     db.session.commit()
-    factories.make_influencer()
-    html = viewer_client.get("/influencers/").get_data(as_text=True)
-    select = html[html.index('name="community"'):]
-    options = re.findall(r"<option[^>]*>([^<]*)</option>", select[:select.index("</select>")])
-    assert options[1:] == ["musée · running (Community 1) · 21 people",
-                           "musée · running (Community 2) · 15 people", "cuisine · 9 people"]
+    return run
 
 
 def _community_options(client) -> list[str]:
@@ -60,33 +55,29 @@ def _community_options(client) -> list[str]:
     return re.findall(r"<option[^>]*>([^<]*)</option>", select[:select.index("</select>")])
 
 
+def test_the_list_page_shows_each_community_once(db, viewer_client):
+    _done_run(db, (1, "musée · running", 21), (2, "musée · running", 15), (3, "cuisine", 9))
+    factories.make_influencer()
+    assert _community_options(viewer_client)[1:] == [
+        "musée · running (Community 1) · 21 people",
+        "musée · running (Community 2) · 15 people", "cuisine · 9 people"]
+
+
 def test_the_choices_kept_per_run_follow_a_new_run_and_a_reused_id(db, viewer_client,
                                                                      client_as):
     """The choices are kept per process, keyed by the run's id and finish time: a new run
     shows its own communities, and so does another run given the same id (SQLite gives a
     deleted row's id again; a restored backup holds other runs)."""
     factories.make_influencer()
-    run = ScoringRun(status="done", finished_at=utcnow())
-    db.session.add(run)
-    db.session.flush()
-    db.session.add(Community(run_id=run.id, number=1, label="cuisine", size=9))
-    db.session.commit()
+    _done_run(db, (1, "cuisine", 9))
     assert _community_options(viewer_client)[1:] == ["cuisine · 9 people"]
-    newer = ScoringRun(status="done", finished_at=utcnow())
-    db.session.add(newer)
-    db.session.flush()
-    db.session.add(Community(run_id=newer.id, number=4, label="voyage", size=3))
-    db.session.commit()
+    newer = _done_run(db, (4, "voyage", 3))
     assert _community_options(viewer_client)[1:] == ["voyage · 3 people"]
     reused_id = newer.id
     db.session.delete(newer)
     db.session.commit()
     assert _community_options(viewer_client)[1:] == ["cuisine · 9 people"]
-    again = ScoringRun(id=reused_id, status="done", finished_at=utcnow())
-    db.session.add(again)
-    db.session.flush()
-    db.session.add(Community(run_id=reused_id, number=5, label="danse", size=2))
-    db.session.commit()
+    _done_run(db, (5, "danse", 2), ident=reused_id)
     assert _community_options(viewer_client)[1:] == ["danse · 2 people"]
     french = client_as(factories.make_user("viewer", locale="fr"))
     assert _community_options(french)[1:] == ["danse · 2 personnes"]  # kept per language
