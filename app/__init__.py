@@ -60,7 +60,13 @@ def _refuse_weak_secret(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.core import audit, audit_query, audit_view, limit_storage  # noqa: F401 - relaisdb://
+    from app.core import (  # noqa: F401 - limit_storage: relaisdb://
+        audit,
+        audit_query,
+        audit_view,
+        data_version,
+        limit_storage,
+    )
     from app.core.sqlite import configure_sqlite
     from app.extensions import csrf, db, limiter, migrate
     from app.i18n import formats as i18n
@@ -68,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     from app.security import register_security
 
     db.init_app(app)
+    data_version.install(app)
     audit.listen()
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True,

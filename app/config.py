@@ -81,6 +81,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "fr"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "i18n")
         self.RELAIS_PAGE_SIZE = _int("RELAIS_PAGE_SIZE", 50)
+        # Influencer list pages each web worker keeps until the next write (0: none;
+        # app/influencers/list_cache.py). About 40 KB a page.
+        self.LIST_CACHE_SIZE = _int("RELAIS_LIST_CACHE_SIZE", 200)
         # Imports of at least this many rows, into tables holding no more influencers than
         # the file has rows, build their indexes once at the end (app/imports/bulk_load.py).
         self.RELAIS_IMPORT_BULK_ROWS = _int("RELAIS_IMPORT_BULK_ROWS", 5000)

@@ -85,6 +85,9 @@ def make_app(database_url: str, workdir: Path):
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.RELAIS_PASSWORD_HASH = "pbkdf2:sha256:1000"  # the login is not what is measured
     config.WTF_CSRF_ENABLED = False
+    # Every page computed: what is measured here is the queries and the rendering, not the
+    # pages a worker keeps until the next write (bench/load_list.py measures both).
+    config.LIST_CACHE_SIZE = 0
     return create_app(config)
 
 

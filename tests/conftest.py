@@ -18,8 +18,10 @@ from app import create_app  # noqa: E402 - after the jobs setting above
 from app.config import TestConfig
 from app.extensions import db as _db
 from app.extensions import limiter
-from app.influencers import list_filters
+from app.influencers import list_cache, list_filters
 from tests import factories, smtp_sink
+
+pytest_plugins = ["tests.workers"]  # the `gunicorn` fixture
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -113,7 +115,8 @@ def db(app):
     yield _db
     _db.session.rollback()
     _db.session.remove()
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    # The data version's row stays: emptying the rest writes it a new token.
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables) if t.name != "data_version"]
     with _db.engine.begin() as conn:
         if _db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
@@ -241,8 +244,10 @@ def count_page_statements(count_statements):
 
     def count(client, url: str) -> int:
         # Counted cold: the community choices a process keeps per scoring run
-        # (list_filters.KEPT_CHOICES) are read again, as on the first page after a rescore.
+        # (list_filters.KEPT_CHOICES) are read again, as on the first page after a rescore,
+        # and the list's kept pages (list_cache) computed again, as after a write.
         list_filters.KEPT_CHOICES.clear()
+        client.application.extensions.pop(list_cache.EXTENSION, None)
 
         def fetch() -> None:
             response = client.get(url)

@@ -169,8 +169,9 @@ def _check_empty_tables(engine) -> None:
     with engine.connect() as conn:
         existing = set(inspect(conn).get_table_names())
         # The application's own tables: not alembic_version, nor SQLite's search index
-        # shadow tables, which hold settings rows from the start.
-        for table in sorted(existing & set(db.metadata.tables)):
+        # shadow tables, which hold settings rows from the start, nor the data token's one
+        # row (app/core/data_version.py; the restore brings the backup's own).
+        for table in sorted(existing & set(db.metadata.tables) - {"data_version"}):
             quoted = engine.dialect.identifier_preparer.quote(table)
             if conn.execute(text(f"SELECT 1 FROM {quoted} LIMIT 1")).first():  # noqa: S608
                 raise ServiceError(f"the database is not empty (table {table} has rows); "

@@ -3,6 +3,7 @@ and ignored) and a bulk action's "every matching influencer" (invalid values ref
 
 from __future__ import annotations
 
+from types import EllipsisType
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,10 +20,13 @@ NOT_FILTERS = {"sort", "per_page"}
 QUERY_MAX = 4000  # a query string kept by a form (bulk "all matching", a saved view)
 
 
-def filter_form(args, owners: list[tuple[int, str]]) -> tuple[FilterForm, int | None]:
+def filter_form(args, owners: list[tuple[int, str]],
+                run: tuple[int, Any] | None | EllipsisType = ...) -> tuple[FilterForm, int | None]:
     """The filters of `args`, checked against the latest scoring run (whose id is
-    returned, for the page to read that run's scores only)."""
-    run = latest_run.latest_run_key()
+    returned, for the page to read that run's scores only). `run`: its key
+    (latest_run.latest_run_key), when the caller has it already."""
+    if run is ...:
+        run = latest_run.latest_run_key()
     communities = community_choices(run, args.get("community")) if run is not None else None
     form = FilterForm(formdata=args, owners=owners, communities=communities)
     form.validate()  # errors are shown beside their field; those values are ignored

@@ -10,9 +10,10 @@ from flask_login import current_user
 from app.auth import users
 from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
+from app.i18n import current
 from app.i18n.labels import label
 from app.influencers import bulk as influencer_bulk
-from app.influencers import latest_run, list_rows, saved_views
+from app.influencers import latest_run, list_cache, list_rows, saved_views
 from app.influencers import query as listing
 from app.influencers.blueprint import bp
 from app.influencers.list_filters import NOT_FILTERS, filter_form
@@ -37,33 +38,43 @@ def _labels() -> dict[str, dict[str, str]]:
 @bp.get("/")
 @role_required("viewer")
 def index():
-    team = users.team(with_active=True)
+    token = list_cache.token()  # first: everything read after it is at least as new
+    team, run, tags, (mine, shared) = list_cache.kept(
+        token, ("context", current_user.id, current.code()), lambda: (
+            users.team(with_active=True), latest_run.latest_run_key(), listing.tag_names(),
+            saved_views.sidebar(current_user.id)))
     owners = [(uid, name) for uid, name, _active in team]
-    form, run_id = filter_form(request.args, owners)
+    form, run_id = filter_form(request.args, owners, run)
     filters = form.clean()
     sort = filters.get("sort", "name")
-    size = _page_size(form)
     query_args = {k: v for k, v in request.args.items() if k in filters and k != "page"}
     filtered = bool(set(filters) - NOT_FILTERS)
-    # Unfiltered, the exact total is one index-only count; filtered, it is capped.
-    page, capped = listing.list_page(filters, current_user.id, sort, request.args.get("page"),
-                                     size, query_args, exact=not filtered, run_id=run_id)
     labels = _labels()
     member = current_user.has_role("member")
-    rows = list_rows.rows(
-        page.items, page_figures(page.items, filters.get("platform")),
-        latest_run.page_scores(run_id, [person.id for person in page.items]), labels,
-        dict(owners), bulk=member)
-    mine, shared = saved_views.sidebar(current_user.id)  # one small query
+
+    def results() -> tuple:
+        # Unfiltered, the exact total is one index-only count; filtered, it is capped.
+        page, capped = listing.list_page(
+            filters, current_user.id, sort, request.args.get("page"), _page_size(form),
+            query_args, exact=not filtered, run_id=run_id)
+        rows = list_rows.rows(
+            page.items, page_figures(page.items, filters.get("platform")),
+            latest_run.page_scores(run_id, [person.id for person in page.items]), labels,
+            dict(owners), bulk=member)
+        return page, capped, rows, page.total > 0 or (filtered and listing.any_influencer())
+
+    page, capped, rows, any_influencer = list_cache.kept(token, (
+        current_user.id, member, current.code(), run_id,
+        tuple(sorted(request.args.items(multi=True)))), results)
     current_query = saved_views.encode(query_args.items())
     return render_template(
         "influencers/index.html", form=form, page=page, rows=rows, capped=capped, sort=sort,
         filtered=filtered, scored=run_id is not None, platform=filters.get("platform"),
-        tags=listing.tag_names(), labels=labels, bulk_max=influencer_bulk.BULK_MAX,
+        tags=tags, labels=labels, bulk_max=influencer_bulk.BULK_MAX,
         current_query=current_query, my_views=mine, shared_views=shared,
         current_view=saved_views.current(mine + shared, current_query),
         header_args={k: v for k, v in query_args.items() if k != "sort"},
-        any_influencer=page.total > 0 or (filtered and listing.any_influencer()),
+        any_influencer=any_influencer,
         bulk=BulkForm(formdata=None, owners=[(uid, name) for uid, name, active in team if active])
         if member else None,
     )

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.brand import Brand
 from app.models.campaign import Campaign, Operation, Participant, PlatformRate
 from app.models.contract import Contract, ContractBatch, ContractDocument, ContractSigner
+from app.models.data_version import DataVersion
 from app.models.imports import Import, ImportChange, ImportProblem, SavedMapping
 from app.models.influencer import (
     AudienceShare,
@@ -33,6 +34,7 @@ __all__ = [
     "ContractBatch",
     "ContractDocument",
     "ContractSigner",
+    "DataVersion",
     "FeeFloor",
     "Import",
     "ImportChange",
