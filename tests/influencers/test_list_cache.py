@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from app.extensions import db as _db
 from app.influencers import list_cache
 from tests.factories import PASSWORD, make_influencer, make_user
 from tests.influencers.test_list import names
@@ -45,16 +46,15 @@ def test_every_kind_of_write_shows_on_the_next_page(member_client):
     assert response.status_code == 302
     assert names(member_client.get("/influencers/")) == ["Avant", "Nouvelle"]
     person.display_name = "Après"
-    from app.extensions import db
-
-    db.session.commit()
+    _db.session.commit()
     assert names(member_client.get("/influencers/")) == ["Après", "Nouvelle"]
     response = member_client.post(f"/influencers/{person.id}/delete",
                                   data={"version": person.version})
+    assert response.status_code == 302
     assert names(member_client.get("/influencers/")) == ["Nouvelle"]
 
 
-def test_kept_pages_are_per_reader_and_language(app, db, client_as):
+def test_kept_pages_are_per_reader_and_language(client_as):
     make_influencer(display_name="Lou", status="do_not_contact")
     french = client_as(make_user("member", locale="fr"))
     english = client_as(make_user("viewer", locale="en"))
