@@ -234,6 +234,11 @@ def _number(value: Any, default: float) -> float:
     return default if share is None else share
 
 
+# More followers than this is not a count (there are about 8 × 10⁹ people): such a value
+# counts as hostile. Two accounts of 9 × 10³⁰⁷ "followers" made the sum infinite.
+FOLLOWERS_CEILING = 1e12
+
+
 def effective_reach(accounts: Iterable[Account | tuple]) -> float:
     """Expected target people reached: Σ followers × credibility (1 if unknown) × the joint
     share on target. Missing or hostile followers count 0; a missing or unusable credibility
@@ -242,7 +247,7 @@ def effective_reach(accounts: Iterable[Account | tuple]) -> float:
     for followers, credibility, fit in accounts:
         if isinstance(followers, bool) or not isinstance(followers, int | float):
             continue
-        if not math.isfinite(followers) or followers <= 0:
+        if not math.isfinite(followers) or not 0 < followers <= FOLLOWERS_CEILING:
             continue
         total += float(followers) * _number(credibility, 1.0) * _number(fit, 1.0)
     return total

@@ -198,6 +198,7 @@ def test_effective_reach_by_hand():
 
 @pytest.mark.slow
 @given(st.lists(st.tuples(hostile, hostile, hostile), max_size=6))
+@example([(8.988465674311579e+307, None, None), (8.98846567431158e+307, None, None)])
 def test_effective_reach_is_finite_and_non_negative(accounts):
     reach = effective_reach(accounts)
     assert math.isfinite(reach) and reach >= 0
