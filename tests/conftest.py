@@ -19,6 +19,7 @@ from app.config import TestConfig
 from app.extensions import db as _db
 from app.extensions import limiter
 from app.influencers import list_cache, list_filters
+from app.models import DataVersion
 from tests import factories, smtp_sink
 
 pytest_plugins = ["tests.workers"]  # the `gunicorn` fixture
@@ -116,7 +117,8 @@ def db(app):
     _db.session.rollback()
     _db.session.remove()
     # The data version's row stays: emptying the rest writes it a new token.
-    tables = [t.name for t in reversed(_db.metadata.sorted_tables) if t.name != "data_version"]
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)
+              if t.name != DataVersion.__tablename__]
     with _db.engine.begin() as conn:
         if _db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)

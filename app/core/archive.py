@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core import backup
 from app.core.errors import ServiceError
 from app.extensions import db
+from app.models.data_version import DataVersion
 
 FORMAT = "relais-backup"
 VERSION = 1
@@ -171,7 +172,7 @@ def _check_empty_tables(engine) -> None:
         # The application's own tables: not alembic_version, nor SQLite's search index
         # shadow tables, which hold settings rows from the start, nor the data token's one
         # row (app/core/data_version.py; the restore brings the backup's own).
-        for table in sorted(existing & set(db.metadata.tables) - {"data_version"}):
+        for table in sorted(existing & set(db.metadata.tables) - {DataVersion.__tablename__}):
             quoted = engine.dialect.identifier_preparer.quote(table)
             if conn.execute(text(f"SELECT 1 FROM {quoted} LIMIT 1")).first():  # noqa: S608
                 raise ServiceError(f"the database is not empty (table {table} has rows); "

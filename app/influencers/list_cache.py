@@ -5,8 +5,9 @@ the rows' HTML) only change with the data, the page's query string, the reader (
 own people, whether they may select rows) and the language. Each web worker keeps the
 last pages it served under the data's token (app/core/data_version.py), read at the start
 of the request: the first write committed anywhere gives a new token, and the next
-request computes afresh. Everything else on the page (the filter form, the saved views,
-the team) is built on every request as before.
+request computes afresh. The page's context (the team, the latest scoring run, the tags,
+the reader's saved views) is kept the same way, per reader and language; the filter form
+and the page around the rows are built on every request.
 
 `RELAIS_LIST_CACHE_SIZE` pages are kept per worker (0: none, the benchmarks' way to measure the
 queries themselves); a page holds its rows' HTML, about 40 KB for 25 rows.
@@ -21,8 +22,6 @@ from typing import Any
 
 from flask import current_app
 
-from app.core import data_version
-
 EXTENSION = "relais.list_cache"
 
 
@@ -36,7 +35,6 @@ class ResultCache:
         self.results: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = 0
-        self.misses = 0
 
     def get(self, token: int | None, key: Hashable, compute: Callable[[], Any]) -> Any:
         if token is None or self.size <= 0:
@@ -48,7 +46,6 @@ class ResultCache:
                 return self.results[key]
         result = compute()
         with self.lock:
-            self.misses += 1
             if token != self.token:
                 self.token = token
                 self.results.clear()
@@ -66,11 +63,7 @@ def cache() -> ResultCache:
     return kept
 
 
-def token() -> int | None:
-    """The data's token: read it before anything the kept result depends on."""
-    return data_version.token()
-
-
 def kept(token: int | None, key: Hashable, compute: Callable[[], Any]) -> Any:
-    """`compute()`, or what it returned for `key` under `token` (from `token()`)."""
+    """`compute()`, or what it returned for `key` under `token` (data_version.token(),
+    read before anything the result depends on)."""
     return cache().get(token, key, compute)

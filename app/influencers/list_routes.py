@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth import users
+from app.core import data_version
 from app.core.downloads import attachment, in_own_context
 from app.core.errors import ServiceError
 from app.i18n import current
@@ -38,7 +39,7 @@ def _labels() -> dict[str, dict[str, str]]:
 @bp.get("/")
 @role_required("viewer")
 def index():
-    token = list_cache.token()  # first: everything read after it is at least as new
+    token = data_version.token()  # first: everything read after it is at least as new
     team, run, tags, (mine, shared) = list_cache.kept(
         token, ("context", current_user.id, current.code()), lambda: (
             users.team(with_active=True), latest_run.latest_run_key(), listing.tag_names(),

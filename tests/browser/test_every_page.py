@@ -47,9 +47,6 @@ HEIGHTS = {390: 844, 768: 1024, 1366: 768, 1920: 1080}
 CONTEXT_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 KEPT_IMPACTS = ("critical", "serious")
 
-# SETTLE_JS: two animation frames: what a resize observer (charts, the graph) redraws has
-# been drawn.
-
 # The page's sideways scroll, and what sticks out: the outermost elements whose right edge
 # passes the viewport outside any scroller (overflow other than visible), widest first,
 # each with its widest sticking-out descendant. An absolutely placed element escapes the
