@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from app.core.bulk import among
 from app.extensions import db
+from app.imports.new_people import DENORMALISED, FIGURES, PERSON_FIELDS
 from app.imports.parsing.rows import NormalisedRow
-from app.imports.people import DENORMALISED, FIGURES, PERSON_FIELDS, SITES, Person
+from app.imports.people import SITES, Person
 from app.models import Influencer, SocialAccount
 
 _INF, _ACC = Influencer.__table__, SocialAccount.__table__

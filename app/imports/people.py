@@ -11,23 +11,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.collation import search_text, sort_key
+from app.collation import search_text_and_sort_key
+from app.imports.new_people import (
+    DENORMALISED,
+    FIGURES,
+    PERSON_FIELDS,
+    audience_columns,
+    clean_shares,
+)
 from app.imports.parsing.handles import HandleError, normalise_handle
 from app.imports.parsing.rows import NormalisedRow
-from app.models.influencer import AGE_COLUMNS
 
-PERSON_VALUES = ("display_name", "legal_name", "email", "phone", "city", "country", "kind",
-                 "status", "notes", "languages", "agent_name", "agent_email")
-PERSON_FIELDS = (*PERSON_VALUES, "date_of_birth")
-COUNTS = ("followers", "following", "posts", "avg_likes", "avg_comments", "avg_views",
-          "engagement_rate", "credibility")
-FIGURES = (*COUNTS, "figures_on")
-DENORMALISED = ("followers_total", "engagement_rate", "search_text", "sort_name",
-                "audience_female", "audience_top_country", *AGE_COLUMNS.values())
 SITES = ("blog", "podcast", "newsletter", "other")
 _FIELD_SET = frozenset(PERSON_FIELDS)
-_AGE_BANDS = tuple(AGE_COLUMNS)  # in the order of their columns in DENORMALISED
-_NO_AUDIENCE = (None,) * (2 + len(AGE_COLUMNS))
 
 
 def _derived_url(key: tuple[str, str]) -> str | None:
@@ -46,16 +42,6 @@ def same_value(old: Any, new: Any) -> bool:
 
 def _blank(field: str, value: Any) -> bool:
     return value is None or value == "" or (field == "kind" and value == "other")
-
-
-def _clean_shares(audience: dict[str, dict[str, float | None]]) -> dict[str, dict[str, float]]:
-    """As app.influencers.service.add_snapshot keeps them: no empty or zero shares."""
-    clean = {}
-    for dimension, values in audience.items():
-        kept = {str(k)[:60]: float(v) for k, v in values.items() if v}
-        if kept:
-            clean[dimension] = kept
-    return clean
 
 
 class Person:
@@ -170,7 +156,7 @@ class Person:
         return self._snapshot(key, spec, today) or changed
 
     def _snapshot(self, key: tuple[str, str], spec: dict[str, Any], today: date) -> bool:
-        audience = _clean_shares(spec.get("audience") or {})
+        audience = clean_shares(spec.get("audience") or {})
         if not audience:
             return False
         taken_on = spec.get("figures_on") or today
@@ -208,9 +194,7 @@ class Person:
         else:
             words = [values.get("display_name"), values.get("legal_name"), values.get("email"),
                      *[account["handle"] for account in accounts.values()]]
-            searched, sort_name = search_text(words), sort_key(values.get("display_name"))
-        if not self.latest:
-            return (followers, rate, searched, sort_name, *_NO_AUDIENCE)
+            searched, sort_name = search_text_and_sort_key(words)
         shares: dict[str, dict[str, float]] = {}
         with_audience = [(accounts[k].get("followers") or 0, accounts[k].get("id", 0), v[2])
                          for k, v in self.latest.items() if k in accounts]
@@ -218,11 +202,4 @@ class Person:
             shares = with_audience[0][2]
         elif with_audience:
             shares = max(with_audience, key=lambda t: (t[0], t[1]))[2]
-        countries = shares.get("country")
-        if countries and len(countries) == 1:
-            top = next(iter(countries))
-        else:
-            top = min(countries.items(), key=lambda kv: (-kv[1], kv[0]))[0] if countries else None
-        ages = shares.get("age", {})
-        return (followers, rate, searched, sort_name, shares.get("gender", {}).get("female"), top,
-                *map(ages.get, _AGE_BANDS))
+        return (followers, rate, searched, sort_name, *audience_columns(shares))

@@ -18,7 +18,6 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, update
@@ -28,16 +27,18 @@ from app.core.text import N_
 from app.extensions import db
 from app.imports import changes
 from app.imports.lookup import find_matches, load_people
-from app.imports.parsing.rows import NormalisedRow, RowProblem
-from app.imports.people import (
+from app.imports.new_people import (
     COUNTS,
     DENORMALISED,
     FIGURES,
     PERSON_FIELDS,
     PERSON_VALUES,
-    Person,
-    same_value,
+    Prepared,
+    prepare,
+    ranked,
 )
+from app.imports.parsing.rows import NormalisedRow, RowProblem
+from app.imports.people import Person, same_value
 from app.models import (
     AudienceShare,
     AudienceSnapshot,
@@ -72,7 +73,6 @@ _SHARE_COLUMNS = ("snapshot_id", "influencer_id", "dimension", "key", "share", "
 # rows as fast as 64 MB did; on 2026-12-07 a 1M-row import peaked at 301-303 MB with 32 MB
 # (the same code as at 291 MB before), at 294 MB with 24 MB (bar 300 MB, bench/import.py).
 CACHE_KIB = -24576
-_BY_SHARE = itemgetter(1)
 
 
 class Importer:
@@ -121,7 +121,7 @@ class Importer:
         matches = find_matches(rows, by_keys=not self.only_own_people) if rows else {}
         people = load_people({i for found in matches.values() for i in found if i > 0}
                             | {self._person_at(r.same_as) for r in rows if r.same_as} - {0})
-        created: dict[int, Person] = {}
+        created: dict[int, Person | NormalisedRow] = {}  # by -line
         for row in rows:
             problem = self._apply(row, matches.get(row.line, set()), people, created)
             if problem is not None:
@@ -132,7 +132,7 @@ class Importer:
         self._write_problems(problems)
 
     def _apply(self, row: NormalisedRow, found: set[int], people: dict[int, Person],
-               created: dict[int, Person]) -> RowProblem | None:
+               created: dict[int, Person | NormalisedRow]) -> RowProblem | None:
         targets = set(found)
         if row.same_as and self._person_at(row.same_as):
             targets.add(self._person_at(row.same_as))
@@ -146,13 +146,16 @@ class Importer:
         if not targets:
             if self.mode == "update":
                 return _reject(row, N_("no matching influencer"))
-            person = Person.create(row, self.today)
-            created[-row.line] = person
+            # A first row stays a row until it is written (new_people.py), unless a later
+            # row of the batch merges into it.
+            created[-row.line] = row if row.texts else Person.create(row, self.today)
             self._remember(row.line, -row.line)
             self.counts["created"] += 1
             return None
         target = targets.pop()
         person = people.get(target) or created.get(target)
+        if type(person) is NormalisedRow:  # created earlier in this batch, merged into now
+            person = created[target] = Person.create(person, self.today)
         if person is None:  # dry run: created in an earlier batch, not written
             self._remember(row.line, target)
             self.counts["updated"] += 1
@@ -189,7 +192,8 @@ class Importer:
         start = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
         return list(range(start + 1, start + 1 + count))
 
-    def _write(self, created: dict[int, Person], changed: list[Person]) -> None:
+    def _write(self, created: dict[int, Person | NormalisedRow], changed: list[Person]
+               ) -> None:
         if not created and not changed:
             return
         session = db.session
@@ -200,7 +204,14 @@ class Importer:
         # First write of the batch: on SQLite it takes the write lock before max(id).
         session.execute(update(Import.__table__).where(Import.__table__.c.id == self.imp.id)
                         .values(updated_at=now))
-        new_people = list(created.values())
+        new_people, ready = [], []
+        for made in created.values():
+            if type(made) is Person:
+                new_people.append(made)
+            elif (rows := prepare(made, self.today)) is not None:
+                ready.append((made.line, rows))
+            else:
+                new_people.append(Person.create(made, self.today))
         for person, ident in zip(new_people, self._allocate(_INF, len(new_people)), strict=True):
             self._remember(person.row, ident)
             person.id = ident
@@ -213,7 +224,10 @@ class Importer:
         self._insert_accounts(new_accounts, now)
         self._insert_snapshots([*new_people, *changed], now)
         self._update_people(changed, now)
-        self._link_tags(new_people, changed)
+        tags = [(p.id, folded, name) for p in new_people for folded, name in p.tags.items()]
+        tags += [(p.id, name.casefold(), name) for p in changed for name in p.new_tags]
+        tags += self._write_ready(ready, now)
+        self._link_tags(tags)
         changes.record(self.imp.id, [p for p in changed if p.import_id != self.imp.id],
                        self.user_id)
 
@@ -266,15 +280,9 @@ class Importer:
             rows.append((ident, person.accounts[snapshot["key"]]["id"], person_id,
                          day(snapshot["taken_on"]), snapshot["followers"],
                          snapshot["credibility"], source, latest, stamp, stamp, user))
-            for dimension, values in snapshot["shares"].items():
-                if len(values) == 1:  # the common case (a gender share, a top country)
-                    for key, share in values.items():
-                        shares.append((ident, person_id, dimension, key, share, 1, latest))
-                    continue
-                # Largest first, ties by key: two sorts in C, the second one stable.
-                shares.extend((ident, person_id, dimension, key, share, rank, latest)
-                              for rank, (key, share) in enumerate(
-                                  sorted(sorted(values.items()), key=_BY_SHARE, reverse=True), 1))
+            shares += [(ident, person_id, dimension, *share, latest)
+                       for dimension, values in snapshot["shares"].items()
+                       for share in ranked(values)]
         for person in people:
             superseded += person.superseded
             person.superseded = []
@@ -317,15 +325,51 @@ class Importer:
                 db.session.execute(update(_INF).where(_INF.c.id == bindparam("b_id")), rows)
         raw.update("social_account", _ACCOUNT_UPDATES, accounts)
 
-    def _link_tags(self, new_people: list[Person], changed: list[Person]) -> None:
-        # Person.tags is keyed by the casefolded name.
-        wanted = [(p.id, folded) for p in new_people for folded in p.tags]
-        wanted += [(p.id, name.casefold()) for p in changed for name in p.new_tags]
-        if not wanted:
+    def _write_ready(self, ready: list[tuple[int, Prepared]], now
+                     ) -> list[tuple[int, str, str]]:
+        """New people as (line, their rows made by new_people.py): the ids and the import's
+        own columns added. → their tags, as (id, casefold, name)."""
+        if not ready:
+            return []
+        raw = self.raw
+        stamp, user = raw.ts(now), self.user_id
+        tail = (user, user, self.detail, self.imp.id, stamp, stamp, *_PEOPLE_CONSTANTS)
+        people, accounts, tags, placed = [], [], [], []
+        account_ids = self._allocate(_ACC, sum(len(rows[2]) for _line, rows in ready))
+        first = 0  # each person's first account, in account_ids
+        for (line, rows), ident in zip(ready, self._allocate(_INF, len(ready)), strict=True):
+            self._remember(line, ident)
+            values, denormalised, made, snapshots, named = rows
+            people.append((ident, *values, *denormalised, *tail))
+            accounts += [(account_ids[first + index], ident, *account, stamp, stamp, user, 1)
+                         for index, account in enumerate(made)]
+            tags += [(ident, *tag) for tag in named]
+            placed += [(ident, account_ids[first + snapshot[0]], snapshot)
+                       for snapshot in snapshots]
+            first += len(made)
+        raw.insert("influencer", _PEOPLE_COLUMNS, people)
+        raw.insert("social_account", _ACCOUNT_COLUMNS, accounts)
+        source, snapshots, shares = self.detail[:120], [], []
+        for (person, account, snapshot), ident in zip(
+                placed, self._allocate(_SNAP, len(placed)), strict=True):
+            _index, taken_on, followers, credibility, ranked_shares = snapshot
+            snapshots.append((ident, account, person, taken_on, followers, credibility, source,
+                              True, stamp, stamp, user))
+            shares += [(ident, person, *share, True) for share in ranked_shares]
+        raw.insert("audience_snapshot", _SNAPSHOT_COLUMNS, snapshots)
+        raw.insert("audience_share", _SHARE_COLUMNS, shares)
+        return tags
+
+    def _link_tags(self, tags: list[tuple[int, str, str]]) -> None:
+        """Links people to tags, given as (influencer id, casefolded name, name); a tag
+        no one has yet is created under its first name."""
+        if not tags:
             return
         ids = self.tag_ids  # casefold → id, across batches (a file uses a few tags)
-        missing = {folded: name for p in [*new_people, *changed]
-                   for folded, name in p.tags.items() if folded not in ids}
+        missing: dict[str, str] = {}
+        for _person, folded, name in tags:
+            if folded not in ids:
+                missing.setdefault(folded, name)
         if missing:
             session = db.session
 
@@ -341,7 +385,7 @@ class Importer:
                 session.execute(insert(Tag.__table__), [{"name": n} for n in new])
                 ids.update(known())
         self.raw.insert("influencer_tag", ("influencer_id", "tag_id"),
-                        sorted({(person, ids[name]) for person, name in wanted}))
+                        sorted({(person, ids[folded]) for person, folded, _name in tags}))
 
     def _write_problems(self, problems: list[RowProblem]) -> None:
         if problems:

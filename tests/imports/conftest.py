@@ -97,7 +97,8 @@ def imported_people(db):
             key = tuple((a.platform, a.handle) for a in mine) or row.display_name
             assert key not in people
             people[key] = (plain(row),
-                           [(plain(a), sorted(snapshots.get(a.id, []))) for a in mine],
+                           [(plain(a), sorted(snapshots.get(a.id, []), key=repr))
+                            for a in mine],
                            sorted(tags.get(row.id, ())))
         return people
 

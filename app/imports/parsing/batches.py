@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.collation import search_text, sort_key
+from app.collation import search_text_and_sort_key
 from app.imports.parsing.dedupe import dedupe_within_file
 from app.imports.parsing.reading import open_rows, read_header
 from app.imports.parsing.rows import ColumnPlan, NormalisedRow, RowProblem, normalise_row
@@ -59,4 +59,4 @@ def created_texts(row: NormalisedRow) -> tuple[str, str]:
         if key not in seen:
             seen.add(key)
             words.append(account["handle"])
-    return search_text(words), sort_key(name)
+    return search_text_and_sort_key(words)
