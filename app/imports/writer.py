@@ -204,23 +204,23 @@ class Importer:
         # First write of the batch: on SQLite it takes the write lock before max(id).
         session.execute(update(Import.__table__).where(Import.__table__.c.id == self.imp.id)
                         .values(updated_at=now))
+        # New people numbered in file order; most have their rows made from their row.
         new_people, ready = [], []
-        for made in created.values():
-            if type(made) is Person:
-                new_people.append(made)
-            elif (rows := prepare(made, self.today)) is not None:
-                ready.append((made.line, rows))
-            else:
-                new_people.append(Person.create(made, self.today))
-        for person, ident in zip(new_people, self._allocate(_INF, len(new_people)), strict=True):
-            self._remember(person.row, ident)
+        for made, ident in zip(created.values(), self._allocate(_INF, len(created)),
+                               strict=True):
+            self._remember(made.row if type(made) is Person else made.line, ident)
+            if type(made) is not Person and (rows := prepare(made, self.today)) is not None:
+                ready.append((ident, rows))
+                continue
+            person = made if type(made) is Person else Person.create(made, self.today)
             person.id = ident
+            new_people.append(person)
         new_accounts = [(p, k) for p in new_people for k in p.accounts]
         new_accounts += [(p, k) for p in changed for k in p.new_accounts]
         for (person, key), ident in zip(new_accounts, self._allocate(_ACC, len(new_accounts)),
                                         strict=True):
             person.accounts[key]["id"] = ident
-        self._insert_people(new_people, now)
+        self._insert_people(new_people, ready, now)
         self._insert_accounts(new_accounts, now)
         self._insert_snapshots([*new_people, *changed], now)
         self._update_people(changed, now)
@@ -231,8 +231,10 @@ class Importer:
         changes.record(self.imp.id, [p for p in changed if p.import_id != self.imp.id],
                        self.user_id)
 
-    def _insert_people(self, people: list[Person], now) -> None:
-        if not people:
+    def _insert_people(self, people: list[Person], ready: list[tuple[int, Prepared]], now
+                       ) -> None:
+        """One insert (one block of ids): `people` the long way, `ready` from their rows."""
+        if not people and not ready:
             return
         raw = self.raw
         stamp, day, user = raw.ts(now), raw.day, self.user_id
@@ -245,6 +247,7 @@ class Importer:
             rows.append((person.id, *map(values.get, PERSON_VALUES),
                          day(values.get("date_of_birth")), *person.denormalised_values(),
                          *tail))
+        rows += [(ident, *made[0], *made[1], *tail) for ident, made in ready]
         raw.insert("influencer", _PEOPLE_COLUMNS, rows)
 
     def _insert_accounts(self, accounts: list[tuple[Person, tuple[str, str]]], now) -> None:
@@ -327,27 +330,23 @@ class Importer:
 
     def _write_ready(self, ready: list[tuple[int, Prepared]], now
                      ) -> list[tuple[int, str, str]]:
-        """New people as (line, their rows made by new_people.py): the ids and the import's
-        own columns added. → their tags, as (id, casefold, name)."""
+        """The accounts, snapshots and shares of new people given as (id, their rows made by
+        new_people.py), inserted (_insert_people wrote the people). → their tags, as
+        (id, casefold, name)."""
         if not ready:
             return []
         raw = self.raw
         stamp, user = raw.ts(now), self.user_id
-        tail = (user, user, self.detail, self.imp.id, stamp, stamp, *_PEOPLE_CONSTANTS)
-        people, accounts, tags, placed = [], [], [], []
-        account_ids = self._allocate(_ACC, sum(len(rows[2]) for _line, rows in ready))
+        accounts, tags, placed = [], [], []
+        account_ids = self._allocate(_ACC, sum(len(rows[2]) for _ident, rows in ready))
         first = 0  # each person's first account, in account_ids
-        for (line, rows), ident in zip(ready, self._allocate(_INF, len(ready)), strict=True):
-            self._remember(line, ident)
-            values, denormalised, made, snapshots, named = rows
-            people.append((ident, *values, *denormalised, *tail))
+        for ident, (_values, _denormalised, made, snapshots, named) in ready:
             accounts += [(account_ids[first + index], ident, *account, stamp, stamp, user, 1)
                          for index, account in enumerate(made)]
             tags += [(ident, *tag) for tag in named]
             placed += [(ident, account_ids[first + snapshot[0]], snapshot)
                        for snapshot in snapshots]
             first += len(made)
-        raw.insert("influencer", _PEOPLE_COLUMNS, people)
         raw.insert("social_account", _ACCOUNT_COLUMNS, accounts)
         source, snapshots, shares = self.detail[:120], [], []
         for (person, account, snapshot), ident in zip(

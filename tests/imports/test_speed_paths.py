@@ -200,3 +200,18 @@ def test_new_people_written_from_their_rows_are_those_the_long_way_writes(
     assert len(made) > 60  # most people were new and named once in their batch
     assert short_way == long_way
     assert imported_people() == expected
+
+
+def test_new_people_are_numbered_in_file_order(db, import_csv):
+    """A person a later row of the batch merges into goes the long way, the others are
+    made from their rows: the ids still follow the file."""
+    user = make_user("admin")
+    data = ("Nom;Instagram;Tags\r\n" "Bea;@bea;\r\n" "Ana;@ana;mode\r\n" "Ana;@ana;voyage\r\n"
+            "Cleo;@cleo;Mode\r\n")
+    _imp, report = import_csv(data, user)
+    assert (report["created"], report["updated"]) == (3, 1)
+    names = _db.session.scalars(select(Influencer.display_name).order_by(Influencer.id))
+    assert list(names) == ["Bea", "Ana", "Cleo"]
+    tags = {i.display_name: sorted(t.name for t in i.tags)
+            for i in _db.session.scalars(select(Influencer))}
+    assert tags == {"Ana": ["mode", "voyage"], "Bea": [], "Cleo": ["mode"]}
