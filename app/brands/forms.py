@@ -19,28 +19,14 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.brands.logo import LOGO_MAX, Logo, read_logo
 from app.brands.service import registration_problem
 from app.codes import SECTORS
-from app.collation import sort_key
 from app.core.errors import ServiceError
-from app.forms import VersionedForm
+from app.forms import VersionedForm, country_choices
 from app.i18n.labels import choices
 from app.security import safe_http_url
 
-# Babel's territories include regions ("150"), groupings and private-use codes.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 alpha-2 codes with their names in the user's language."""
-    locale = Locale.parse(str(get_locale() or "fr"))
-    countries = [
-        (code, name) for code, name in locale.territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    ]
-    countries.sort(key=lambda pair: sort_key(pair[1]))
-    return [("", "—"), *countries]
-
 
 def country_name(code: str | None) -> str | None:
+    """A country's name in the user's language (the code when Babel has no name for it)."""
     if not code:
         return None
     return Locale.parse(str(get_locale() or "fr")).territories.get(code, code)

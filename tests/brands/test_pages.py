@@ -336,7 +336,7 @@ def test_viewer_cannot_delete_or_restore(viewer_client):
 def test_country_names_follow_the_user_language(app, db):
     from flask_babel import refresh
 
-    from app.brands.forms import country_choices
+    from app.forms import country_choices
 
     # The locale is cached on the app context the db fixture holds: refresh it.
     with app.test_request_context(headers={"Accept-Language": "fr"}):
