@@ -22,6 +22,10 @@ def log_in(page: Page, base: str, user) -> None:
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    # The heading shows while the page still loads; htmx takes over its forms on load. A
+    # click before that posts the form the plain way (a whole page), which tests of
+    # in-place updates would take for a failure.
+    page.wait_for_load_state("load")
 
 
 def create_influencer(page: Page, base: str) -> None:
