@@ -105,7 +105,7 @@ def prepare(row: NormalisedRow, today: date) -> Prepared | None:
         shares = []
         for dimension, kept in audience.items():
             if len(kept) == 1:  # the common case (a gender share, a top country)
-                shares += [(dimension, key, share, 1) for key, share in kept.items()]
+                shares += [(dimension, code, share, 1) for code, share in kept.items()]
             else:
                 shares += [(dimension, *share) for share in ranked(kept)]
         snapshots.append((index, (day or today).isoformat(), spec.get("followers"),
