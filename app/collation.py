@@ -46,7 +46,12 @@ def sort_key(name: str | None) -> str:
     """The stored key that orders names as a French reader expects: accents and case set
     aside (É with E), ligatures spelled out, spaces collapsed; articles are kept ("Le
     Louvre" under L). Ties (Édith, Edith) are broken by the record's id."""
-    return " ".join(fold(name or "").split())[:SORT_KEY_LENGTH]
+    return _sort_key_of(fold(name or ""))
+
+
+def _sort_key_of(folded: str) -> str:
+    """The sort key of a folded name: spaces collapsed, cut to the column's length."""
+    return " ".join(folded.split())[:SORT_KEY_LENGTH]
 
 
 def search_text(words: list[str | None]) -> str:
@@ -63,4 +68,4 @@ def search_text_and_sort_key(words: list[str | None]) -> tuple[str, str]:
             folded[word] = fold(str(word))
     name = words[0] if words else None
     return (" ".join([folded[w] for w in words if w]),
-            " ".join(folded[name].split())[:SORT_KEY_LENGTH] if name else "")
+            _sort_key_of(folded[name]) if name else "")

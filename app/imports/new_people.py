@@ -102,12 +102,8 @@ def prepare(row: NormalisedRow, today: date) -> Prepared | None:
         # is the larger one, as Person.denormalised_values breaks ties).
         if main is None or counted >= main[0]:
             main = (counted, audience)
-        shares = []
-        for dimension, kept in audience.items():
-            if len(kept) == 1:  # the common case (a gender share, a top country)
-                shares += [(dimension, code, share, 1) for code, share in kept.items()]
-            else:
-                shares += [(dimension, *share) for share in ranked(kept)]
+        shares = [(dimension, *share) for dimension, kept in audience.items()
+                  for share in ranked(kept)]
         snapshots.append((index, (day or today).isoformat(), spec.get("followers"),
                           spec.get("credibility"), shares))
     searched, sort_name = row.texts
