@@ -114,17 +114,17 @@ def _server_cpu() -> float:
 
 
 @contextlib.contextmanager
-def _phases() -> Iterator[dict[str, float]]:
+def _phases(server: bool) -> Iterator[dict[str, float]]:
     """When the import's end of load began (BulkLoad.finish: its reading is over):
     wall clock, this process's CPU, its children's (the reading process, reaped when it
-    sent its last batch) and the database server's CPU, in `["wall"]`, `["cpu"]`,
-    `["children"]`, `["server"]`."""
+    sent its last batch) and (`server`) the database server's CPU, in `["wall"]`,
+    `["cpu"]`, `["children"]`, `["server"]`."""
     from app.imports.bulk_load import BulkLoad
 
     finish, marks = BulkLoad.finish, {}
 
     def marked(self):
-        marks.update(_mark(self.session.get_bind().dialect.name == "postgresql"))
+        marks.update(_mark(server))
         return finish(self)
 
     BulkLoad.finish = marked
@@ -239,10 +239,11 @@ def main() -> None:
         print(f"generated {args.rows:,} rows ({path.stat().st_size / 1e6:.1f} MB) "
               f"in {time.perf_counter() - started:.1f} s; database: {url.split('@')[-1]}")
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        with PeakMemory() as peak, _waits() as waited, _phases() as marks:
-            started = _mark(url.startswith("postgresql"))
+        server = url.startswith("postgresql")  # its CPU is not this process's
+        with PeakMemory() as peak, _waits() as waited, _phases(server) as marks:
+            started = _mark(server)
             elapsed, cpu, report = _import(app, path)
-            ended = _mark(url.startswith("postgresql"))
+            ended = _mark(server)
         own = max(peak.own, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         _release(app)
         rate = args.rows / elapsed
